@@ -1,0 +1,1 @@
+"""Models of the missions app: arrive with their issue."""

@@ -1,0 +1,45 @@
+"""Shared REST API machinery: language selection and the v1 router."""
+
+from django.conf import settings
+from django.utils import translation
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, routers
+
+LANG_PARAMETER = OpenApiParameter(
+    "lang",
+    OpenApiTypes.STR,
+    enum=[code for code, _name in settings.LANGUAGES],
+    description="Language of the translated fields (default: Accept-Language, then French).",
+)
+
+
+class LanguageAutoSchema(AutoSchema):
+    """Documents the ``lang`` query parameter on every operation of a translated resource."""
+
+    def get_override_parameters(self):
+        return [LANG_PARAMETER, *super().get_override_parameters()]
+
+
+class LanguageMixin:
+    """Activate the language asked by ``?lang=`` (or Accept-Language, via LocaleMiddleware) for the request."""
+
+    schema = LanguageAutoSchema()
+
+    def initial(self, request, *args, **kwargs):
+        lang = request.query_params.get("lang")
+        if lang is not None:
+            if lang not in dict(settings.LANGUAGES):
+                raise exceptions.ValidationError({"lang": [f"Choose one of: {', '.join(dict(settings.LANGUAGES))}."]})
+            translation.activate(lang)
+            request.LANGUAGE_CODE = lang
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+router = routers.DefaultRouter()

@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from mot_portal import views
+from mot_portal.api import router
+from towns.api import (
+    CountryViewSet,
+    CrossBorderAreaViewSet,
+    DepartmentViewSet,
+    IntercommunalityViewSet,
+    PartnerViewSet,
+    TownViewSet,
+)
+
+router.register("towns", TownViewSet, basename="town")
+router.register("intercommunalities", IntercommunalityViewSet, basename="intercommunality")
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("countries", CountryViewSet, basename="country")
+router.register("partners", PartnerViewSet, basename="partner")
+router.register("cross-border-areas", CrossBorderAreaViewSet, basename="crossborderarea")
+
+admin.site.site_header = _("MOT border-towns portal")
+admin.site.site_title = _("MOT portal admin")
+admin.site.index_title = _("Content administration")
+
+urlpatterns = [
+    path("health/", views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/v1/", include(router.urls)),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path(_("data-and-credits/"), views.credits, name="credits"),
+    path("", include("towns.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

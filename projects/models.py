@@ -1,0 +1,1 @@
+"""Models of the projects app: arrive with their issue."""

@@ -1,0 +1,170 @@
+"""Admin of the towns app for MOT staff: imported data is read-only, curated records are editable."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
+
+from towns.models import Country, CrossBorderArea, DataImport, Department, Intercommunality, Partner, Region, Town
+
+
+class PublicLinkMixin:
+    @admin.display(description=_("public page"))
+    def public_link(self, obj) -> str:
+        if not obj.pk:
+            return "—"
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), _("View"))
+
+
+class BorderDistanceFilter(admin.SimpleListFilter):
+    title = _("distance to the border")
+    parameter_name = "distance"
+    bands = {
+        "0-10": (0, 10),
+        "10-30": (10, 30),
+        "30-50": (30, 50),
+        "50+": (50, None),
+    }
+
+    def lookups(self, request, model_admin):
+        return [
+            ("0-10", _("up to 10 km")),
+            ("10-30", _("10 to 30 km")),
+            ("30-50", _("30 to 50 km")),
+            ("50+", _("more than 50 km")),
+            ("none", _("not computed")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.filter(border_distance_km__isnull=True)
+        if value in self.bands:
+            low, high = self.bands[value]
+            queryset = queryset.filter(border_distance_km__gte=low)
+            return queryset.filter(border_distance_km__lt=high) if high is not None else queryset
+        return queryset
+
+
+class PvdFilter(admin.SimpleListFilter):
+    title = _("PVD laureate")
+    parameter_name = "pvd"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pvd_id__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(pvd_id__isnull=True)
+        return queryset
+
+
+class ImportedDataAdmin(admin.ModelAdmin):
+    """Records loaded by `import_towns`: staff read them; the next import would overwrite edits."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "id"] + list(super().get_readonly_fields(request, obj))
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Country)
+class CountryAdmin(TabbedDjangoJqueryTranslationAdmin):
+    list_display = ["code", "iso3", "name", "borders_france"]
+    list_filter = ["borders_france"]
+    search_fields = ["code", "iso3", "name_fr", "name_en"]
+
+
+@admin.register(Region)
+class RegionAdmin(ImportedDataAdmin):
+    list_display = ["code", "name", "department_count"]
+    search_fields = ["code", "name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(department_count=Count("departments"))
+
+    @admin.display(description=_("departments"), ordering="department_count")
+    def department_count(self, obj) -> int:
+        return obj.department_count
+
+
+@admin.register(Department)
+class DepartmentAdmin(ImportedDataAdmin):
+    list_display = ["code", "name", "region"]
+    list_filter = ["region", "border_countries"]
+    search_fields = ["code", "name"]
+    list_select_related = ["region"]
+    filter_horizontal = ["border_countries"]
+
+
+class TownInline(admin.TabularInline):
+    model = Town
+    fields = ["insee_code", "name", "population", "pvd_id", "border_distance_km"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Intercommunality)
+class IntercommunalityAdmin(PublicLinkMixin, ImportedDataAdmin):
+    list_display = ["siren", "name", "kind", "population", "town_count"]
+    list_filter = ["kind", "funding_mode", "towns__department__region"]
+    search_fields = ["siren", "name"]
+    readonly_fields = ["public_link"]
+    inlines = [TownInline]
+
+
+@admin.register(Town)
+class TownAdmin(PublicLinkMixin, ImportedDataAdmin):
+    list_display = ["insee_code", "name", "department", "population", "border_country", "border_distance_km", "pvd_id"]
+    list_filter = [PvdFilter, "border_country", BorderDistanceFilter, "department__region", "department"]
+    search_fields = ["insee_code", "name", "intercommunality__siren", "intercommunality__name", "pvd_id"]
+    list_select_related = ["department", "border_country"]
+    readonly_fields = ["public_link"]
+    show_full_result_count = False
+
+
+@admin.register(Partner)
+class PartnerAdmin(PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+    list_display = ["name", "country", "competence_level", "kind"]
+    list_filter = ["country", "competence_level", "kind"]
+    search_fields = ["name_fr", "name_en", "intercommunality__siren", "towns__insee_code"]
+    prepopulated_fields = {"slug": ("name_fr",)}
+    autocomplete_fields = ["towns", "intercommunality"]
+    readonly_fields = ["public_link"]
+    list_select_related = ["country"]
+
+
+@admin.register(CrossBorderArea)
+class CrossBorderAreaAdmin(PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+    list_display = ["name", "country_codes"]
+    list_filter = ["countries"]
+    search_fields = ["name_fr", "name_en", "towns__insee_code"]
+    prepopulated_fields = {"slug": ("name_fr",)}
+    autocomplete_fields = ["towns"]
+    filter_horizontal = ["countries"]
+    readonly_fields = ["public_link"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("countries")
+
+    @admin.display(description=_("countries"))
+    def country_codes(self, obj) -> str:
+        return ", ".join(c.code for c in obj.countries.all())
+
+
+@admin.register(DataImport)
+class DataImportAdmin(ImportedDataAdmin):
+    list_display = ["dataset", "imported_at", "checksum"]
+    list_filter = ["dataset"]

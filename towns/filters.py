@@ -1,0 +1,160 @@
+"""FilterSets shared by the public pages and the API, so both accept the same parameters."""
+
+from decimal import Decimal
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from towns.models import Country, CrossBorderArea, Department, Intercommunality, Partner, Region, Town
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Free-text search; a CharField form field, so NUL bytes and over-long input are field errors."""
+
+    def __init__(self, *args, fields: tuple[str, ...], **kwargs):
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("max_length", 100)
+        super().__init__(*args, method=self.search, **kwargs)
+        self.search_fields = fields
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            lookup = "exact" if field.startswith("=") else "icontains"
+            condition |= Q(**{f"{field.lstrip('=')}__{lookup}": value})
+        return queryset.filter(condition)
+
+
+class TownFilter(django_filters.FilterSet):
+    search = SearchFilter(
+        fields=("name", "=insee_code", "postal_codes"),
+        help_text=_("Part of the name, or the INSEE code."),
+    )
+    is_pvd = django_filters.BooleanFilter(
+        field_name="pvd_id", lookup_expr="isnull", exclude=True, label=_("PVD laureate"),
+        help_text=_("true: only Petites villes de demain laureates; false: only the others."),
+    )
+    border_country = django_filters.ModelChoiceFilter(
+        field_name="border_country",
+        to_field_name="code",
+        queryset=Country.objects.filter(borders_france=True),
+        label=_("Neighbouring country"),
+        help_text=_("ISO alpha-2 code of the nearest neighbouring country, e.g. BE."),
+    )
+    max_border_distance = django_filters.NumberFilter(
+        field_name="border_distance_km",
+        lookup_expr="lte",
+        min_value=Decimal(0),
+        max_value=Decimal(20000),
+        label=_("Maximum distance to the border (km)"),
+        help_text=_("Keep towns at most this many km from a land border."),
+    )
+    department = django_filters.ModelChoiceFilter(
+        field_name="department",
+        to_field_name="code",
+        queryset=Department.objects.all(),
+        label=_("Department"),
+        help_text=_("Department code, e.g. 57."),
+    )
+    region = django_filters.ModelChoiceFilter(
+        field_name="department__region",
+        to_field_name="code",
+        queryset=Region.objects.all(),
+        label=_("Region"),
+        help_text=_("Region code, e.g. 44."),
+    )
+    epci = django_filters.ModelChoiceFilter(
+        field_name="intercommunality",
+        to_field_name="siren",
+        queryset=Intercommunality.objects.all(),
+        label=_("Intercommunality"),
+        help_text=_("SIREN of the intercommunality."),
+    )
+
+    class Meta:
+        model = Town
+        fields = ["search", "is_pvd", "border_country", "max_border_distance", "department", "region", "epci"]
+
+
+class IntercommunalityFilter(django_filters.FilterSet):
+    search = SearchFilter(fields=("name", "=siren"), help_text=_("Part of the name, or the SIREN."))
+    kind = django_filters.ChoiceFilter(choices=Intercommunality.Kind.choices, label=_("Type"))
+    department = django_filters.ModelChoiceFilter(
+        field_name="towns__department",
+        to_field_name="code",
+        queryset=Department.objects.all(),
+        distinct=True,
+        label=_("Department"),
+        help_text=_("Department code of at least one member commune."),
+    )
+
+    class Meta:
+        model = Intercommunality
+        fields = ["search", "kind", "department"]
+
+
+class PartnerFilter(django_filters.FilterSet):
+    search = SearchFilter(fields=("name_fr", "name_en"), help_text=_("Part of the name."))
+    country = django_filters.ModelChoiceFilter(
+        field_name="country", to_field_name="code", queryset=Country.objects.all(), label=_("Country"),
+        help_text=_("ISO alpha-2 code of the partner's country."),
+    )
+    competence_level = django_filters.ChoiceFilter(
+        choices=Partner.CompetenceLevel.choices, label=_("Competence level")
+    )
+    town = django_filters.ModelChoiceFilter(
+        field_name="towns", to_field_name="insee_code", queryset=Town.objects.all(), label=_("Town"),
+        help_text=_("INSEE code of a town the partner works with."),
+    )
+
+    class Meta:
+        model = Partner
+        fields = ["search", "country", "competence_level", "town"]
+
+
+class CrossBorderAreaFilter(django_filters.FilterSet):
+    search = SearchFilter(fields=("name_fr", "name_en"), help_text=_("Part of the name."))
+    country = django_filters.ModelChoiceFilter(
+        field_name="countries", to_field_name="code", queryset=Country.objects.all(), label=_("Country"),
+        help_text=_("ISO alpha-2 code of a country the area spans."),
+    )
+
+    class Meta:
+        model = CrossBorderArea
+        fields = ["search", "country"]
+
+
+
+class TownPageFilter(TownFilter):
+    """The towns page: PVD laureates by default, all communes on request, with sorting."""
+
+    scope = django_filters.ChoiceFilter(
+        choices=[("pvd", _("PVD laureates")), ("all", _("All communes"))],
+        method="filter_scope",
+        empty_label=None,
+        label=_("Towns"),
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("population", "population"), ("border_distance_km", "distance"),
+                ("department__code", "department")),
+        field_labels={"name": _("Name"), "population": _("Population"), "border_distance_km": _("Distance to the border"),
+                      "department__code": _("Department")},
+        label=_("Sort by"),
+    )
+
+    class Meta(TownFilter.Meta):
+        fields = ["search", "scope", "border_country", "department", "region", "max_border_distance", "sort"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        if not data.get("scope"):
+            data["scope"] = "pvd"
+        super().__init__(data, *args, **kwargs)
+        del self.filters["is_pvd"], self.filters["epci"]
+
+    def filter_scope(self, queryset, name, value):
+        return queryset if value == "all" else queryset.filter(pvd_id__isnull=False)

@@ -1,0 +1,113 @@
+"""Public pages of the towns app: towns, intercommunalities, partners and cross-border areas."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from towns import selectors
+from towns.filters import TownPageFilter
+from towns.models import Country, CrossBorderArea, Intercommunality, Partner, Town
+
+PAGE_SIZE = 25
+
+
+def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
+    paginator = Paginator(queryset, size)
+    raw = request.GET.get("page", "1")
+    number = int(raw) if raw.isdigit() and len(raw) < 9 else 1
+    return paginator.get_page(number)
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    params = request.GET.copy()
+    for name in (*names, "page"):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def town_list(request: HttpRequest) -> HttpResponse:
+    filterset = TownPageFilter(request.GET, queryset=selectors.town_list(pvd_only=False))
+    if filterset.is_valid():
+        towns = filterset.qs
+        if not request.GET.get("sort"):
+            towns = towns.order_by("name", "insee_code")
+        # Facet counts: what each neighbouring country would give with the other filters kept.
+        facet_data = request.GET.copy()
+        facet_data.pop("border_country", None)
+        facet_qs = TownPageFilter(facet_data, queryset=Town.objects.all()).qs.order_by()
+        country_counts = dict(
+            facet_qs.filter(border_country__isnull=False).values_list("border_country__code").annotate(n=Count("id"))
+        )
+    else:
+        towns = Town.objects.none()
+        country_counts = {}
+    countries = [
+        {"country": c, "count": country_counts.get(c.code, 0)}
+        for c in Country.objects.filter(borders_france=True).order_by("code")
+    ]
+    page = _page(request, towns)
+    return render(
+        request,
+        "towns/town_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "country_facets": countries,
+            "query": _query_without(request),
+            "query_without_country": _query_without(request, "border_country"),
+        },
+    )
+
+
+def town_detail(request: HttpRequest, insee_code: str) -> HttpResponse:
+    try:
+        town = selectors.town_get(insee_code=insee_code)
+    except Town.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "towns/town_detail.html",
+        {
+            "town": town,
+            "epci_pvd_towns": selectors.town_epci_pvd_neighbours(town=town),
+            "partners": town.partners.select_related("country").order_by("name"),
+            "areas": town.cross_border_areas.order_by("name"),
+        },
+    )
+
+
+def intercommunality_detail(request: HttpRequest, siren: str) -> HttpResponse:
+    epci = get_object_or_404(Intercommunality, siren=siren)
+    towns = epci.towns.select_related("department", "border_country").order_by("name")
+    return render(request, "towns/intercommunality_detail.html", {"epci": epci, "towns": towns})
+
+
+def partner_list(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.partner_list().order_by("name"))
+    return render(request, "towns/partner_list.html", {"page": page})
+
+
+def partner_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    partner = get_object_or_404(
+        Partner.objects.select_related("country", "intercommunality").prefetch_related(
+            Prefetch("towns", queryset=Town.objects.select_related("department").order_by("name"))
+        ),
+        slug=slug,
+    )
+    return render(request, "towns/partner_detail.html", {"partner": partner})
+
+
+def area_list(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.area_list().order_by("name"))
+    return render(request, "towns/area_list.html", {"page": page})
+
+
+def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    area = get_object_or_404(
+        CrossBorderArea.objects.prefetch_related(
+            "countries", Prefetch("towns", queryset=Town.objects.select_related("department").order_by("name"))
+        ),
+        slug=slug,
+    )
+    return render(request, "towns/area_detail.html", {"area": area})

@@ -1,0 +1,1 @@
+"""Models of the workplan app: arrive with their issue."""
