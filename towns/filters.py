@@ -136,7 +136,7 @@ class TownPageFilter(TownFilter):
         choices=[("pvd", _("PVD laureates")), ("all", _("All communes"))],
         method="filter_scope",
         empty_label=None,
-        label=_("Towns"),
+        label=_("Show"),
     )
     sort = django_filters.OrderingFilter(
         fields=(("name", "name"), ("population", "population"), ("border_distance_km", "distance"),

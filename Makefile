@@ -1,0 +1,63 @@
+# The two commands of the README: `make run` serves the portal, `make test` runs every check.
+# Both work on a fresh machine with only Python 3.11: the virtualenv and packages are made here.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: run test install install-dev messages migrate data serve lint format bench clean
+
+run: install messages migrate data ## Install, migrate, load the real data and serve on $(HOST):$(PORT)
+	@echo "Serving the portal on http://$(HOST):$(PORT)/ (Ctrl-C to stop)."
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-dev messages ## ruff, migrations check, deploy check, pytest
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_ENV=production ALLOWED_HOSTS=portal.example.org \
+		SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet ".[dev]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+messages: install ## Compile the gettext catalogues (pure Python: no gettext tools needed)
+	$(BIN)/python manage.py compile_catalogues
+
+migrate:
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --no-input
+
+data: ## Load the open data and the records named by the sources (quick when already loaded)
+	$(BIN)/python manage.py import_towns
+	$(BIN)/python manage.py load_content
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install-dev messages ## Print the benchmark table (SQLite, and PostgreSQL when BENCH_POSTGRES_URL is set)
+	$(BIN)/python bench/bench.py
+
+clean:
+	rm -rf $(VENV) var

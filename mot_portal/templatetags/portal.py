@@ -1,0 +1,60 @@
+"""Template helpers shared by every page."""
+
+from django import template
+from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag
+def translated(obj, field: str):
+    """The field in the active language, with French fallback made explicit.
+
+    Returns an object with ``text``, ``lang`` (the language the text is really in) and ``is_fallback``.
+    """
+    lang = get_language() or settings.LANGUAGE_CODE
+    own = getattr(obj, f"{field}_{lang}", None)
+    if own:
+        return _Translated(own, lang, False)
+    fallback = getattr(obj, f"{field}_{settings.LANGUAGE_CODE}", None) or ""
+    return _Translated(fallback, settings.LANGUAGE_CODE, bool(fallback) and lang != settings.LANGUAGE_CODE)
+
+
+class _Translated:
+    def __init__(self, text: str, lang: str, is_fallback: bool) -> None:
+        self.text, self.lang, self.is_fallback = text, lang, is_fallback
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@register.simple_tag
+def fallback_notice(value) -> str:
+    """A discreet note shown where a translated field falls back to French."""
+    if not getattr(value, "is_fallback", False):
+        return ""
+    return format_html('<span class="fallback-note">{}</span>', _("(in French: not yet translated)"))
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **kwargs) -> str:
+    """The current query string with some parameters replaced (for pagination and sorting links)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()
+
+
+@register.filter
+def km(value) -> str:
+    """A distance in km, formatted for the active language; a dash when unknown."""
+    if value is None:
+        return "—"
+    return _("%(distance)s km") % {"distance": number_format(value, 1)}

@@ -1,0 +1,77 @@
+"""Shared fixtures. Real-service tests skip locally when a service is missing, but fail under CI=true."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from towns.models import Country, CrossBorderArea, DataImport, Department, Intercommunality, Partner, Region, Town
+from towns.services import content_load, towns_import
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+DATA_DIR = settings.BASE_DIR / "fixtures" / "data"
+CONTENT_FILE = settings.BASE_DIR / "fixtures" / "content" / "towns.json"
+
+
+def require_service(available: bool, reason: str) -> None:
+    """Skip a test needing a missing service, except in CI where a missing service is a failure."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (required under CI=true)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    call_command("compile_catalogues", verbosity=0)
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    """A writable copy of the real data files, for tests that break them on purpose."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def real_data(django_db_setup, django_db_blocker):
+    """The real open data and curated content, loaded once for a test module and removed afterwards."""
+    with django_db_blocker.unblock():
+        towns_import(data_dir=DATA_DIR)
+        content_load(path=CONTENT_FILE)
+    yield
+    with django_db_blocker.unblock():
+        for model in (Partner, CrossBorderArea, Town, Intercommunality, Department, Region, Country, DataImport):
+            model.objects.all().delete()
+
+
+@pytest.fixture
+def staff_editor(django_user_model):
+    from django.contrib.auth.models import Group
+
+    from mot_portal.groups import EDITORS
+
+    user = django_user_model.objects.create_user("editor", password="a-long-test-password-1", is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS))
+    return user
+
+
+@pytest.fixture
+def staff_viewer(django_user_model):
+    from django.contrib.auth.models import Group
+
+    from mot_portal.groups import VIEWERS
+
+    user = django_user_model.objects.create_user("viewer", password="a-long-test-password-2", is_staff=True)
+    user.groups.add(Group.objects.get(name=VIEWERS))
+    return user

@@ -1,0 +1,102 @@
+"""factory_boy factories for tests that need a controlled handful of records (prefer the real fixtures)."""
+
+from decimal import Decimal
+
+import factory
+
+from towns.models import Country, CrossBorderArea, Department, Intercommunality, Partner, Region, Town
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ("code",)
+
+    code = "BE"
+    iso3 = "BEL"
+    name_fr = "Belgique"
+    name_en = "Belgium"
+    borders_france = True
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = "32"
+    name = "Hauts-de-France"
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("code",)
+
+    code = "59"
+    name = "Nord"
+    region = factory.SubFactory(RegionFactory)
+
+
+class IntercommunalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Intercommunality
+
+    siren = factory.Sequence(lambda n: f"{200000000 + n:09d}")
+    name = factory.Sequence(lambda n: f"CC de test {n}")
+    kind = Intercommunality.Kind.CC
+
+
+class TownFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Town
+
+    insee_code = factory.Sequence(lambda n: f"59{n % 1000:03d}" if n < 1000 else f"2A{n % 1000:03d}")
+    name = factory.Sequence(lambda n: f"Commune {n:04d}")
+    department = factory.SubFactory(DepartmentFactory)
+    intercommunality = factory.SubFactory(IntercommunalityFactory)
+    population = 2500
+    latitude = Decimal("50.1")
+    longitude = Decimal("3.2")
+    border_distance_km = Decimal("12.5")
+    border_country = factory.SubFactory(CountryFactory)
+    pvd_id = factory.Sequence(lambda n: f"pvd-test-{n}")
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    slug = factory.Sequence(lambda n: f"partner-{n}")
+    name_fr = factory.Sequence(lambda n: f"Partenaire {n}")
+    country = factory.SubFactory(CountryFactory)
+    competence_level = Partner.CompetenceLevel.MUNICIPAL
+
+
+class CrossBorderAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CrossBorderArea
+
+    slug = factory.Sequence(lambda n: f"area-{n}")
+    name_fr = factory.Sequence(lambda n: f"Espace {n}")
+
+
+def bulk_towns(count: int, *, start: int = 0) -> list[Town]:
+    """Create ``count`` PVD towns fast (one INSERT), sharing one department, EPCI and country."""
+    department = DepartmentFactory()
+    epci = IntercommunalityFactory()
+    country = CountryFactory()
+    towns = [
+        Town(
+            insee_code=f"{59000 + start + i:05d}",
+            name=f"Commune {start + i:04d}",
+            department=department,
+            intercommunality=epci,
+            population=1000 + i,
+            border_distance_km=Decimal(i % 60),
+            border_country=country,
+            pvd_id=f"pvd-bulk-{start + i}",
+        )
+        for i in range(count)
+    ]
+    return Town.objects.bulk_create(towns)
