@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test install install-dev messages migrate data serve lint format bench clean
+.PHONY: run test install install-dev messages migrate data lint format bench vendor clean
 
 run: install messages migrate data ## Install, migrate, load the real data and serve on $(HOST):$(PORT)
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (Ctrl-C to stop)."
@@ -61,3 +61,8 @@ bench: install-dev messages ## Print the benchmark table (SQLite, and PostgreSQL
 
 clean:
 	rm -rf $(VENV) var
+
+vendor: ## Refresh the shipped front-end files from the npm registry (needs Node.js; not needed to run the portal)
+	cd static/vendor && npm install --no-audit --no-fund
+	cp static/vendor/node_modules/jquery-ui/dist/jquery-ui.min.js static/vendor/node_modules/jquery-ui/LICENSE.txt static/vendor/jquery-ui/
+	rm -rf static/vendor/node_modules

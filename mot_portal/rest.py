@@ -50,3 +50,25 @@ class StrictPageNumberPagination(PageNumberPagination):
                 "results": data,
             }
         )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["count", "results"],
+            "properties": {
+                "count": {"type": "integer", "example": 123, "description": "Number of results across all pages."},
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "URL of the next page, or null on the last page.",
+                },
+                "previous": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "URL of the previous page, or null on the first page.",
+                },
+                "results": {**schema, "description": "The records of this page."},
+            },
+        }

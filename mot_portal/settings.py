@@ -126,8 +126,9 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
 MODELTRANSLATION_LANGUAGES = ("fr", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("fr",)}
 MODELTRANSLATION_REQUIRED_LANGUAGES = ("fr",)
-# The tabbed admin would load jQuery UI from a CDN; we ship it (see package.json and static/vendor/).
-MODELTRANSLATION_JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+# modeltranslation's tabbed admin would load jQuery (UI) from a CDN; we ship them (static/vendor/, `make vendor`).
+JQUERY_URL = "admin/js/vendor/jquery/jquery.min.js"
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 # --- Static and media -----------------------------------------------------------------------------
 STATIC_URL = "/static/"

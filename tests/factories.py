@@ -66,19 +66,31 @@ class TownFactory(factory.django.DjangoModelFactory):
 class PartnerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Partner
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"partner-{n}")
     name_fr = factory.Sequence(lambda n: f"Partenaire {n}")
     country = factory.SubFactory(CountryFactory)
     competence_level = Partner.CompetenceLevel.MUNICIPAL
 
+    @factory.post_generation
+    def towns(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.towns.set(extracted)
+
 
 class CrossBorderAreaFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CrossBorderArea
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"area-{n}")
     name_fr = factory.Sequence(lambda n: f"Espace {n}")
+
+    @factory.post_generation
+    def towns(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.towns.set(extracted)
 
 
 def bulk_towns(count: int, *, start: int = 0) -> list[Town]:

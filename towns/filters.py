@@ -34,8 +34,10 @@ class TownFilter(django_filters.FilterSet):
         fields=("name", "=insee_code", "postal_codes"),
         help_text=_("Part of the name, or the INSEE code."),
     )
-    is_pvd = django_filters.BooleanFilter(
-        field_name="pvd_id", lookup_expr="isnull", exclude=True, label=_("PVD laureate"),
+    is_pvd = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_is_pvd",
+        label=_("PVD laureate"),
         help_text=_("true: only Petites villes de demain laureates; false: only the others."),
     )
     border_country = django_filters.ModelChoiceFilter(
@@ -78,6 +80,10 @@ class TownFilter(django_filters.FilterSet):
     class Meta:
         model = Town
         fields = ["search", "is_pvd", "border_country", "max_border_distance", "department", "region", "epci"]
+
+
+    def filter_is_pvd(self, queryset, name, value):
+        return queryset.filter(pvd_id__isnull=value != "true")
 
 
 class IntercommunalityFilter(django_filters.FilterSet):

@@ -1,0 +1,95 @@
+"""The real components: PostgreSQL in CI, Celery with Redis and a real worker process."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from mot_portal.celery import app
+from mot_portal.tasks import health
+from tests.conftest import IN_CI, require_service
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ci_runs_on_postgresql():
+    """CI must prove the portal on PostgreSQL, not on the SQLite default."""
+    if not IN_CI and connection.vendor != "postgresql":
+        pytest.skip("DATABASE_URL does not point at PostgreSQL")
+    assert connection.vendor == "postgresql"
+
+
+def test_health_task_runs_eagerly_without_a_broker(settings):
+    if settings.CELERY_BROKER_URL:
+        pytest.skip("a broker is configured: the worker test covers this")
+    assert app.conf.task_always_eager
+    assert health.delay().get(timeout=5) == {"status": "ok", "database": connection.vendor}
+
+
+def test_celery_configuration():
+    conf = app.conf
+    assert conf.task_serializer == conf.result_serializer == "json"
+    assert conf.accept_content == ["json"]
+    assert conf.task_acks_late is True
+    assert conf.worker_prefetch_multiplier == 1
+    assert 0 < conf.task_soft_time_limit < conf.task_time_limit
+    assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
+
+
+def _redis_reachable(url: str) -> bool:
+    if not url.startswith("redis"):
+        return False
+    import redis
+
+    try:
+        return redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.RedisError:
+        return False
+
+
+def _database_url_of_the_test_database() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        return f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return os.environ.get("DATABASE_URL", "")
+
+
+@pytest.fixture
+def celery_worker_process(tmp_path):
+    broker = settings.CELERY_BROKER_URL
+    require_service(_redis_reachable(broker), "no Redis broker (set CELERY_BROKER_URL=redis://…)")
+    env = {**os.environ, "DATABASE_URL": _database_url_of_the_test_database(), "VAR_DIR": str(tmp_path)}
+    log = (tmp_path / "worker.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "mot_portal", "worker", "--pool=solo", "--loglevel=INFO",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+def test_health_task_runs_in_a_real_worker_through_redis(celery_worker_process, tmp_path):
+    assert not app.conf.task_always_eager
+    started = time.monotonic()
+    result = health.delay()
+    try:
+        value = result.get(timeout=60)
+    except Exception:
+        print((tmp_path / "worker.log").read_text())
+        raise
+    assert value == {"status": "ok", "database": connection.vendor}
+    assert celery_worker_process.poll() is None
+    print(f"health task round trip through Redis: {time.monotonic() - started:.2f} s")

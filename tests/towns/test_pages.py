@@ -1,0 +1,172 @@
+"""Public pages in French and English, on the real data."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+
+from towns.models import CrossBorderArea, Town
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_data")]
+
+
+def url(name: str, lang: str, **kwargs) -> str:
+    with translation.override(lang):
+        return reverse(name, kwargs=kwargs or None)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("home", {}),
+        ("credits", {}),
+        ("towns:town_list", {}),
+        ("towns:town_detail", {"insee_code": "57106"}),
+        ("towns:intercommunality_detail", {"siren": "200067486"}),
+        ("towns:partner_list", {}),
+        ("towns:partner_detail", {"slug": "cc-bouzonvillois-trois-frontieres"}),
+        ("towns:area_list", {}),
+        ("towns:area_detail", {"slug": "eurodistrict-pamina"}),
+    ],
+)
+def test_every_page_renders_in_both_languages(client, name, kwargs, lang):
+    path = url(name, lang, **kwargs)
+    assert path.startswith(f"/{lang}/")
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{lang}">' in html
+    assert '<main id="main"' in html and "<nav" in html and "<h1" in html
+    # The language switcher links to this same page in the other language.
+    other = "en" if lang == "fr" else "fr"
+    assert f'href="{url(name, other, **kwargs)}" hreflang="{other}"' in html
+
+
+def test_french_urls_are_translated():
+    assert url("towns:town_list", "fr") == "/fr/communes/"
+    assert url("towns:town_list", "en") == "/en/towns/"
+    assert url("credits", "fr") == "/fr/donnees-et-credits/"
+
+
+def test_home_figures_come_from_the_data(client):
+    html = client.get("/en/").content.decode()
+    pvd = Town.objects.pvd().count()
+    near = Town.objects.pvd().filter(border_distance_km__lte=30).count()
+    assert pvd == 1645
+    assert "1,645" in html
+    assert f"{near:,}" in html
+    belgium = Town.objects.pvd().filter(border_distance_km__lte=30, border_country__code="BE").count()
+    assert re.search(rf"Belgium</a></th><td class=\"num\">{belgium}</td>", html)
+
+
+def test_home_is_french_with_french_figures(client):
+    html = client.get("/fr/").content.decode()
+    assert "Communes lauréates PVD" in html or "lauréat" in html
+    assert "1 645" in html or "1\xa0645" in html
+
+
+def test_root_redirects_to_a_language(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"
+
+
+def test_town_list_filters_by_country_and_distance(client):
+    response = client.get("/en/towns/", {"border_country": "LU", "max_border_distance": "30"})
+    expected = Town.objects.pvd().filter(border_country__code="LU", border_distance_km__lte=30)
+    assert response.context["page"].paginator.count == expected.count() > 0
+    html = response.content.decode()
+    for town in expected:
+        assert town.name in html
+    assert "Bouzonville" not in html  # nearest border is Germany
+
+
+def test_town_list_searches_by_name_and_insee_code(client):
+    by_name = client.get("/fr/communes/", {"search": "sierck"})
+    assert [t.insee_code for t in by_name.context["page"]] == ["57650"]
+    by_code = client.get("/fr/communes/", {"search": "57106"})
+    assert [t.name for t in by_code.context["page"]] == ["Bouzonville"]
+
+
+def test_town_list_defaults_to_pvd_and_can_show_all_communes(client):
+    assert client.get("/en/towns/").context["page"].paginator.count == 1645
+    assert client.get("/en/towns/", {"scope": "all"}).context["page"].paginator.count == 34_969
+
+
+def test_town_list_sorts_and_paginates(client):
+    response = client.get("/en/towns/", {"sort": "-population", "page": "2"})
+    towns = list(response.context["page"])
+    populations = [t.population for t in towns]
+    assert populations == sorted(populations, reverse=True)
+    assert response.context["page"].number == 2
+    first_page_min = min(t.population for t in client.get("/en/towns/", {"sort": "-population"}).context["page"])
+    assert max(populations) <= first_page_min
+
+
+def test_town_list_facet_counts_keep_the_other_filters(client):
+    response = client.get("/en/towns/", {"department": "57"})
+    facets = {f["country"].code: f["count"] for f in response.context["country_facets"]}
+    assert facets["DE"] == Town.objects.pvd().filter(department__code="57", border_country__code="DE").count() > 0
+    assert facets["LU"] == Town.objects.pvd().filter(department__code="57", border_country__code="LU").count()
+    assert facets["ES"] == 0
+
+
+def test_town_list_shows_field_errors_for_bad_filters(client):
+    response = client.get("/en/towns/", {"max_border_distance": "far", "border_country": "XX", "page": "abc"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Enter a number." in html
+    assert "Select a valid choice" in html
+    assert response.context["page"].paginator.count == 0
+
+
+def test_town_page_shows_epci_neighbours_border_and_partner(client):
+    html = client.get("/en/towns/57106/").content.decode()
+    assert "CC Bouzonvillois-Trois Frontières" in html
+    assert "Sierck-les-Bains" in html  # the other PVD town of the EPCI
+    assert "Germany, 2.8 km" in html
+    assert "Bouzonvillois Three Borders Community of Municipalities" in html
+    assert "pvd-44-57-3" in html
+
+
+def test_town_page_of_a_town_with_empty_fields(client):
+    # A restored commune without coordinates nor population: the page still renders.
+    town = Town.objects.filter(latitude__isnull=True, intercommunality__isnull=True).first()
+    response = client.get(town.get_absolute_url())
+    assert response.status_code == 200
+    assert "belongs to no intercommunality" in response.content.decode() or town.intercommunality
+
+
+def test_unknown_town_is_404(client):
+    assert client.get("/en/towns/99999/").status_code == 404
+    assert client.get("/en/partners/nobody/").status_code == 404
+
+
+def test_english_page_says_when_it_falls_back_to_french(client):
+    area = CrossBorderArea.objects.get(slug="espace-mont-blanc")
+    area.description_en = ""
+    area.save()
+
+    html = client.get("/en/cross-border-areas/espace-mont-blanc/").content.decode()
+
+    assert f'<p lang="fr">{escape(area.description_fr)}' in html
+    assert "(in French: not yet translated)" in html
+    french = client.get("/fr/espaces-transfrontaliers/espace-mont-blanc/").content.decode()
+    assert "pas encore traduit" not in french
+
+
+def test_credits_page_lists_every_source_and_licence(client):
+    html = client.get("/en/data-and-credits/").content.decode()
+    for credit in ("ANCT", "Licence Ouverte", "INSEE", "Natural Earth", "GeoNames", "CC BY 4.0", "IGN", "ISC"):
+        assert credit in html
+
+
+def test_static_files_and_no_cdn(client):
+    html = client.get("/en/").content.decode()
+    assert "/static/css/portal.css" in html
+    assert not re.search(r"(src|href)=\"https?://", html)

@@ -1,0 +1,54 @@
+"""List pages and API lists stay constant in queries as the number of towns grows (10 → 500)."""
+
+import pytest
+
+from tests.factories import CrossBorderAreaFactory, PartnerFactory, bulk_towns
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [10, 500]
+
+
+@pytest.fixture(params=SIZES, ids=lambda n: f"{n}-towns")
+def towns(request):
+    return bulk_towns(request.param)
+
+
+@pytest.mark.parametrize(
+    ("path", "max_queries"),
+    [
+        ("/api/v1/towns/?page_size=500", 2),
+        ("/api/v1/towns/?is_pvd=true&border_country=BE&ordering=-population&page_size=500", 3),
+        ("/api/v1/intercommunalities/", 2),
+        ("/api/v1/departments/", 3),
+        ("/api/v1/partners/", 3),
+        ("/api/v1/cross-border-areas/", 4),
+    ],
+)
+def test_api_lists_are_constant_in_queries(client, towns, django_assert_max_num_queries, path, max_queries):
+    for index in range(3):
+        PartnerFactory(towns=towns[index::3])
+        CrossBorderAreaFactory(towns=towns[index::5])
+    with django_assert_max_num_queries(max_queries):
+        response = client.get(path)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "max_queries"),
+    [
+        ("/en/towns/", 8),
+        ("/en/towns/?scope=all&sort=-population&border_country=BE&page=2", 9),
+        ("/fr/communes/59001/", 8),
+        ("/en/partners/", 4),
+        ("/en/cross-border-areas/", 4),
+        ("/en/", 6),
+    ],
+)
+def test_pages_are_constant_in_queries(client, towns, django_assert_max_num_queries, path, max_queries):
+    for index in range(3):
+        PartnerFactory(towns=towns[index::3])
+        CrossBorderAreaFactory(towns=towns[index::5])
+    with django_assert_max_num_queries(max_queries):
+        response = client.get(path)
+    assert response.status_code == 200
