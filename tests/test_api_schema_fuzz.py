@@ -2,6 +2,8 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
@@ -14,13 +16,27 @@ EXAMPLES_PER_OPERATION = 25
 
 
 @pytest.fixture
-def api_schema():
+def wsgi_app():
+    """The WSGI application, minus the per-request connection cleanup (as Django's test client does).
+
+    Inside a test transaction that cleanup would close the connection the test holds.
+    """
     from mot_portal.wsgi import application
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield application
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(wsgi_app):
 
     towns = bulk_towns(5)
     PartnerFactory(slug="partner-a", towns=towns[:2])
     CrossBorderAreaFactory(slug="area-a", towns=towns[2:])
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", wsgi_app)
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda m: m.value)

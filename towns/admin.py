@@ -66,7 +66,8 @@ class ImportedDataAdmin(admin.ModelAdmin):
     """Records loaded by `import_towns`: staff read them; the next import would overwrite edits."""
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name != "id"] + list(super().get_readonly_fields(request, obj))
+        imported = [f.name for f in self.model._meta.fields if f.name != "id"]
+        return imported + list(super().get_readonly_fields(request, obj))
 
     def has_add_permission(self, request) -> bool:
         return False

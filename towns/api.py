@@ -163,18 +163,33 @@ class CrossBorderAreaSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text="Name in the requested language.")
     description = serializers.CharField(read_only=True, help_text="Description in the requested language.")
     countries = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=Country.objects.all(), required=False,
+        slug_field="code",
+        many=True,
+        queryset=Country.objects.all(),
+        required=False,
         help_text="ISO alpha-2 codes of the countries the area spans.",
     )
     towns = serializers.SlugRelatedField(
-        slug_field="insee_code", many=True, queryset=Town.objects.all(), required=False,
+        slug_field="insee_code",
+        many=True,
+        queryset=Town.objects.all(),
+        required=False,
         help_text="INSEE codes of the member towns.",
     )
 
     class Meta:
         model = CrossBorderArea
-        fields = ["slug", "name", "name_fr", "name_en", "countries", "description", "description_fr",
-                  "description_en", "towns"]
+        fields = [
+            "slug",
+            "name",
+            "name_fr",
+            "name_en",
+            "countries",
+            "description",
+            "description_fr",
+            "description_en",
+            "towns",
+        ]
 
 
 class TownViewSet(LanguageMixin, viewsets.ModelViewSet):

@@ -45,6 +45,7 @@ class TownFilter(django_filters.FilterSet):
         to_field_name="code",
         queryset=Country.objects.filter(borders_france=True),
         label=_("Neighbouring country"),
+        empty_label=_("All"),
         help_text=_("ISO alpha-2 code of the nearest neighbouring country, e.g. BE."),
     )
     max_border_distance = django_filters.NumberFilter(
@@ -60,6 +61,7 @@ class TownFilter(django_filters.FilterSet):
         to_field_name="code",
         queryset=Department.objects.all(),
         label=_("Department"),
+        empty_label=_("All"),
         help_text=_("Department code, e.g. 57."),
     )
     region = django_filters.ModelChoiceFilter(
@@ -67,6 +69,7 @@ class TownFilter(django_filters.FilterSet):
         to_field_name="code",
         queryset=Region.objects.all(),
         label=_("Region"),
+        empty_label=_("All"),
         help_text=_("Region code, e.g. 44."),
     )
     epci = django_filters.ModelChoiceFilter(
@@ -80,7 +83,6 @@ class TownFilter(django_filters.FilterSet):
     class Meta:
         model = Town
         fields = ["search", "is_pvd", "border_country", "max_border_distance", "department", "region", "epci"]
-
 
     def filter_is_pvd(self, queryset, name, value):
         return queryset.filter(pvd_id__isnull=value != "true")
@@ -106,14 +108,18 @@ class IntercommunalityFilter(django_filters.FilterSet):
 class PartnerFilter(django_filters.FilterSet):
     search = SearchFilter(fields=("name_fr", "name_en"), help_text=_("Part of the name."))
     country = django_filters.ModelChoiceFilter(
-        field_name="country", to_field_name="code", queryset=Country.objects.all(), label=_("Country"),
+        field_name="country",
+        to_field_name="code",
+        queryset=Country.objects.all(),
+        label=_("Country"),
         help_text=_("ISO alpha-2 code of the partner's country."),
     )
-    competence_level = django_filters.ChoiceFilter(
-        choices=Partner.CompetenceLevel.choices, label=_("Competence level")
-    )
+    competence_level = django_filters.ChoiceFilter(choices=Partner.CompetenceLevel.choices, label=_("Competence level"))
     town = django_filters.ModelChoiceFilter(
-        field_name="towns", to_field_name="insee_code", queryset=Town.objects.all(), label=_("Town"),
+        field_name="towns",
+        to_field_name="insee_code",
+        queryset=Town.objects.all(),
+        label=_("Town"),
         help_text=_("INSEE code of a town the partner works with."),
     )
 
@@ -125,14 +131,16 @@ class PartnerFilter(django_filters.FilterSet):
 class CrossBorderAreaFilter(django_filters.FilterSet):
     search = SearchFilter(fields=("name_fr", "name_en"), help_text=_("Part of the name."))
     country = django_filters.ModelChoiceFilter(
-        field_name="countries", to_field_name="code", queryset=Country.objects.all(), label=_("Country"),
+        field_name="countries",
+        to_field_name="code",
+        queryset=Country.objects.all(),
+        label=_("Country"),
         help_text=_("ISO alpha-2 code of a country the area spans."),
     )
 
     class Meta:
         model = CrossBorderArea
         fields = ["search", "country"]
-
 
 
 class TownPageFilter(TownFilter):
@@ -145,11 +153,20 @@ class TownPageFilter(TownFilter):
         label=_("Show"),
     )
     sort = django_filters.OrderingFilter(
-        fields=(("name", "name"), ("population", "population"), ("border_distance_km", "distance"),
-                ("department__code", "department")),
-        field_labels={"name": _("Name"), "population": _("Population"), "border_distance_km": _("Distance to the border"),
-                      "department__code": _("Department")},
+        fields=(
+            ("name", "name"),
+            ("population", "population"),
+            ("border_distance_km", "distance"),
+            ("department__code", "department"),
+        ),
+        field_labels={
+            "name": _("Name"),
+            "population": _("Population"),
+            "border_distance_km": _("Distance to the border"),
+            "department__code": _("Department"),
+        },
         label=_("Sort by"),
+        empty_label=_("Name"),
     )
 
     class Meta(TownFilter.Meta):

@@ -465,7 +465,7 @@ def content_load(*, path: Path) -> dict[str, int]:
         created["cross_border_areas"] += 1
 
     for index, entry in enumerate(content.get("partners", [])):
-        partner_countries, towns = resolve({"countries": [entry["country"]], **entry}, index, "partners")
+        _countries, towns = resolve({"countries": [entry["country"]], **entry}, index, "partners")
         if Partner.objects.filter(slug=entry["slug"]).exists():
             continue
         fields = {k: v for k, v in entry.items() if k not in {"country", "towns", "intercommunality"}}

@@ -16,7 +16,8 @@ def test_staff_groups_are_created_by_migration():
     viewers = set(Group.objects.get(name=VIEWERS).permissions.values_list("codename", flat=True))
     assert {"add_partner", "change_partner", "delete_partner", "change_crossborderarea", "view_town"} <= editors
     assert viewers == {p for p in editors if p.startswith("view_")}
-    assert "view_partner" in viewers and "change_partner" not in viewers
+    assert "view_partner" in viewers
+    assert "change_partner" not in viewers
 
 
 @pytest.mark.parametrize(
@@ -74,8 +75,10 @@ def test_viewers_read_but_cannot_change(client, staff_viewer):
 def test_partner_form_has_translation_tabs_with_shipped_jquery_ui(client, staff_editor):
     client.force_login(staff_editor)
     html = client.get("/en/admin/towns/partner/add/").content.decode()
-    assert 'name="name_fr"' in html and 'name="name_en"' in html
-    assert 'name="description_fr"' in html and 'name="description_en"' in html
+    assert 'name="name_fr"' in html
+    assert 'name="name_en"' in html
+    assert 'name="description_fr"' in html
+    assert 'name="description_en"' in html
     assert "/static/vendor/jquery-ui/jquery-ui.min.js" in html
     assert "tabbed_translation_fields.js" in html
     assert finders.find("vendor/jquery-ui/jquery-ui.min.js")

@@ -17,8 +17,9 @@ def test_towns_list_is_paginated_with_the_contract_fields(client):
     body = client.get("/api/v1/towns/").json()
     assert set(body) == {"count", "next", "previous", "results"}
     assert body["count"] == 34_969
-    assert body["previous"] is None and "page=2" in body["next"]
-    assert TOWN_FIELDS <= set(body["results"][0])
+    assert body["previous"] is None
+    assert "page=2" in body["next"]
+    assert set(body["results"][0]) >= TOWN_FIELDS
 
 
 def test_town_detail_by_insee_code(client):
@@ -41,8 +42,11 @@ def test_town_detail_by_insee_code(client):
 def test_town_without_epci_or_coordinates(client):
     town = Town.objects.filter(intercommunality__isnull=True, latitude__isnull=True).first()
     body = client.get(f"/api/v1/towns/{town.insee_code}/").json()
-    assert body["epci"] is None and body["latitude"] is None and body["border_country"] is None
-    assert body["is_pvd"] is False and body["pvd_id"] is None
+    assert body["epci"] is None
+    assert body["latitude"] is None
+    assert body["border_country"] is None
+    assert body["is_pvd"] is False
+    assert body["pvd_id"] is None
 
 
 @pytest.mark.parametrize(
@@ -77,12 +81,14 @@ def test_ordering(client):
 
 def test_other_resources(client):
     epci = client.get("/api/v1/intercommunalities/200067486/").json()
-    assert epci["name"] == "CC Bouzonvillois-Trois Frontières" and epci["kind"] == "CC"
+    assert epci["name"] == "CC Bouzonvillois-Trois Frontières"
+    assert epci["kind"] == "CC"
     assert client.get("/api/v1/intercommunalities/").json()["count"] == 1255
     departments = client.get("/api/v1/departments/", {"page_size": 200}).json()
     assert departments["count"] == 109
     moselle = next(d for d in departments["results"] if d["code"] == "57")
-    assert moselle["border_countries"] == ["DE", "LU"] and moselle["region"] == "44"
+    assert moselle["border_countries"] == ["DE", "LU"]
+    assert moselle["region"] == "44"
     countries = client.get("/api/v1/countries/").json()["results"]
     assert {c["code"] for c in countries} >= {"FR", "BE", "LU", "DE", "CH", "IT", "MC", "ES", "AD"}
     partners = client.get("/api/v1/partners/").json()["results"]
@@ -194,12 +200,18 @@ def test_staff_editor_writes_with_a_token(client, staff_editor):
     assert Town.objects.get(insee_code="57999").border_country.code == "LU"
 
     updated = client.patch("/api/v1/towns/57999/", {"population": 12}, content_type="application/json", **auth)
-    assert updated.status_code == 200 and updated.json()["population"] == 12
+    assert updated.status_code == 200
+    assert updated.json()["population"] == 12
 
     partner = client.post(
         "/api/v1/partners/",
-        {"slug": "test-partner", "name_fr": "Partenaire d'essai", "country": "LU", "competence_level": "municipal",
-         "towns": ["57999"]},
+        {
+            "slug": "test-partner",
+            "name_fr": "Partenaire d'essai",
+            "country": "LU",
+            "competence_level": "municipal",
+            "towns": ["57999"],
+        },
         content_type="application/json",
         **auth,
     )
@@ -228,7 +240,7 @@ def test_staff_write_validation_errors_are_field_errors(client, staff_editor, ov
 def test_schema_and_docs_are_served_without_cdn(client):
     schema = client.get("/api/v1/schema/", {"format": "json"}).json()
     town = schema["components"]["schemas"]["Town"]["properties"]
-    assert TOWN_FIELDS <= set(town)
+    assert set(town) >= TOWN_FIELDS
     undocumented = [
         f"{name}.{field}"
         for name, component in schema["components"]["schemas"].items()
@@ -238,4 +250,5 @@ def test_schema_and_docs_are_served_without_cdn(client):
     assert undocumented == []
     for path in ("/api/v1/docs/", "/api/v1/redoc/"):
         html = client.get(path).content.decode()
-        assert "cdn" not in html.lower() and "/static/drf_spectacular_sidecar/" in html
+        assert "cdn" not in html.lower()
+        assert "/static/drf_spectacular_sidecar/" in html

@@ -41,7 +41,9 @@ def test_every_page_renders_in_both_languages(client, name, kwargs, lang):
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<html lang="{lang}">' in html
-    assert '<main id="main"' in html and "<nav" in html and "<h1" in html
+    assert '<main id="main"' in html
+    assert "<nav" in html
+    assert "<h1" in html
     # The language switcher links to this same page in the other language.
     other = "en" if lang == "fr" else "fr"
     assert f'href="{url(name, other, **kwargs)}" hreflang="{other}"' in html

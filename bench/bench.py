@@ -1,0 +1,163 @@
+"""Benchmark: full import time, and the towns API list and towns page against a plain baseline.
+
+Prints one table. Each backend runs in its own process on its own fresh database:
+SQLite always (a temporary file), PostgreSQL when BENCH_POSTGRES_URL is set (the database is created
+if missing and emptied first). The baseline answers the same rows with ``.values()`` + ``JsonResponse``
+through the same middleware stack, so the ratio is the cost of our serializers, filters and templates.
+
+    .venv/bin/python bench/bench.py [--runs 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+API_PATH = "/api/v1/towns/?is_pvd=true&page_size=100"
+PAGE_PATH = "/en/towns/"
+FIELDS = ["insee_code", "name", "department__code", "department__region__code", "population",
+          "intercommunality__siren", "intercommunality__name", "latitude", "longitude", "border_country__code",
+          "border_distance_km", "pvd_id", "pvd_signed_on"]  # fmt: skip
+
+
+def measure(backend: str, database_url: str, runs: int) -> dict:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mot_portal.settings")
+    os.environ.pop("CELERY_BROKER_URL", None)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.http import JsonResponse
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.urls import path
+
+    import mot_portal.urls
+    from towns.models import Town
+    from towns.services import towns_import
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    towns_import(data_dir=settings.TOWNS_DATA_DIR, force=True)
+    import_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    towns_import(data_dir=settings.TOWNS_DATA_DIR)
+    noop_seconds = time.perf_counter() - started
+
+    def baseline(request, size: int):
+        rows = Town.objects.filter(pvd_id__isnull=False).order_by("insee_code" if size == 100 else "name")
+        return JsonResponse({"results": list(rows.values(*FIELDS)[:size])})
+
+    urlconf = type(
+        "BenchUrls",
+        (),
+        {
+            "urlpatterns": [
+                path("baseline/api/", baseline, {"size": 100}),
+                path("baseline/page/", baseline, {"size": 25}),
+                *mot_portal.urls.urlpatterns,
+            ]
+        },
+    )
+    client = Client()
+
+    def median_ms(url: str) -> float:
+        client.get(url)  # warm up
+        timings = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        return statistics.median(timings)
+
+    with override_settings(ROOT_URLCONF=urlconf, DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+        result = {
+            "backend": backend,
+            "towns": Town.objects.count(),
+            "import_s": import_seconds,
+            "noop_import_s": noop_seconds,
+            "api_ms": median_ms(API_PATH),
+            "api_baseline_ms": median_ms("/baseline/api/"),
+            "page_ms": median_ms(PAGE_PATH),
+            "page_baseline_ms": median_ms("/baseline/page/"),
+        }
+    return result
+
+
+def run_child(backend: str, database_url: str, runs: int) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", backend, "--database-url", database_url, "--runs", str(runs)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def prepare_postgres(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=30, help="requests per measurement (median reported)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child, args.database_url, args.runs)))
+        return
+
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        results.append(run_child("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.runs))
+    postgres_url = os.environ.get("BENCH_POSTGRES_URL")
+    if postgres_url:
+        prepare_postgres(postgres_url)
+        results.append(run_child("PostgreSQL", postgres_url, args.runs))
+
+    header = ["backend", "towns", "full import", "re-import (no-op)",
+              f"API {API_PATH}", "baseline", "ratio", f"page {PAGE_PATH}", "baseline", "ratio"]  # fmt: skip
+    rows = [
+        [
+            r["backend"],
+            f"{r['towns']:,}",
+            f"{r['import_s']:.1f} s",
+            f"{r['noop_import_s'] * 1000:.0f} ms",
+            f"{r['api_ms']:.1f} ms",
+            f"{r['api_baseline_ms']:.1f} ms",
+            f"×{r['api_ms'] / r['api_baseline_ms']:.1f}",
+            f"{r['page_ms']:.1f} ms",
+            f"{r['page_baseline_ms']:.1f} ms",
+            f"×{r['page_ms'] / r['page_baseline_ms']:.1f}",
+        ]
+        for r in results
+    ]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+    print(f"Medians of {args.runs} requests (Django test client, in process); API: 100 PVD towns; page: 25 towns.")
+    for line in [header, ["-" * w for w in widths], *rows]:
+        print(" | ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()
