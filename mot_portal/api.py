@@ -19,7 +19,14 @@ class LanguageAutoSchema(AutoSchema):
     """Documents the ``lang`` query parameter on every operation of a translated resource."""
 
     def get_override_parameters(self):
-        return [LANG_PARAMETER, *super().get_override_parameters()]
+        parameters = [LANG_PARAMETER, *super().get_override_parameters()]
+        lookup = getattr(self.view, "lookup_field", None)
+        if lookup and "{" + lookup + "}" in self.path:
+            field = self.view.queryset.model._meta.get_field(lookup)
+            parameters.append(
+                OpenApiParameter(lookup, OpenApiTypes.STR, OpenApiParameter.PATH, description=str(field.help_text))
+            )
+        return parameters
 
 
 class LanguageMixin:

@@ -1,0 +1,50 @@
+"""Settings read from the environment; production mode is hardened."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.django_db
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ENV", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_deploy_check_is_clean():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_ENV="production", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="portal.example.org",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", DJANGO_ENV="production", ALLOWED_HOSTS="portal.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_development_defaults_need_no_service():
+    assert settings.LANGUAGE_CODE == "fr"
+    assert [code for code, _ in settings.LANGUAGES] == ["fr", "en"]
+    assert settings.INSTALLED_APPS.index("modeltranslation") < settings.INSTALLED_APPS.index("django.contrib.admin")
+
+
+def test_health_endpoint(client):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
