@@ -13,9 +13,7 @@ run: install messages migrate data ## Install, migrate, load the real data and s
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (Ctrl-C to stop)."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-dev messages ## ruff, migrations check, deploy check, pytest
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: install-dev messages lint ## ruff, migrations check, deploy check, pytest
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_ENV=production ALLOWED_HOSTS=portal.example.org \
 		SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") \
@@ -40,15 +38,15 @@ install-dev: $(VENV)/.installed-dev
 messages: install ## Compile the gettext catalogues (pure Python: no gettext tools needed)
 	$(BIN)/python manage.py compile_catalogues
 
-migrate:
+migrate: install
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 
-data: ## Load the open data and the records named by the sources (quick when already loaded)
+data: install ## Load the open data and the records named by the sources (quick when already loaded)
 	$(BIN)/python manage.py import_towns
 	$(BIN)/python manage.py load_content
 
-lint: install-dev
+lint: install-dev ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

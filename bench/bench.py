@@ -113,6 +113,8 @@ def prepare_postgres(url: str) -> None:
     from psycopg import sql
 
     base, _, name = url.rpartition("/")
+    if not name.endswith("_bench"):
+        raise SystemExit(f"BENCH_POSTGRES_URL must name a throw-away database ending in _bench (got {name!r}).")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -38,7 +39,8 @@ class LanguageMixin:
         lang = request.query_params.get("lang")
         if lang is not None:
             if lang not in dict(settings.LANGUAGES):
-                raise exceptions.ValidationError({"lang": [f"Choose one of: {', '.join(dict(settings.LANGUAGES))}."]})
+                choices = ", ".join(dict(settings.LANGUAGES))
+                raise exceptions.ValidationError({"lang": [_("Choose one of: %(choices)s.") % {"choices": choices}]})
             translation.activate(lang)
             request.LANGUAGE_CODE = lang
         super().initial(request, *args, **kwargs)

@@ -4,9 +4,13 @@ Kept apart from ``mot_portal.api`` (router, mixins) because settings import thes
 ``rest_framework.views`` is still loading; importing the router here would be circular.
 """
 
-from rest_framework import exceptions, permissions
+from django.db.models import F, ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, filters, permissions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+
+from mot_portal.pagination import page_number
 
 
 class IsStaffWithModelPermissionsOrReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnly):
@@ -21,6 +25,20 @@ class IsStaffWithModelPermissionsOrReadOnly(permissions.DjangoModelPermissionsOr
         return super().has_permission(request, view)
 
 
+def exception_handler(exc, context):
+    """DRF's handler, plus a 409 (not a 500) when a delete would orphan protected records."""
+    from rest_framework.views import exception_handler as drf_exception_handler  # circular at import time
+
+    if isinstance(exc, ProtectedError | RestrictedError):
+        exc = Conflict(_("Other records still refer to this one; change or delete them first."))
+    return drf_exception_handler(exc, context)
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_code = "conflict"
+
+
 class StrictPageNumberPagination(PageNumberPagination):
     """Page-number pagination that answers a bad page number with a 400 and a field error."""
 
@@ -28,18 +46,24 @@ class StrictPageNumberPagination(PageNumberPagination):
     max_page_size = 500
 
     def paginate_queryset(self, queryset, request, view=None):
-        raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
-            raise exceptions.ValidationError({self.page_query_param: ["A page number is a positive whole number."]})
-        raw_size = request.query_params.get(self.page_size_query_param)
-        if raw_size is not None and (not raw_size.isdigit() or not 1 <= int(raw_size) <= self.max_page_size):
-            raise exceptions.ValidationError(
-                {self.page_size_query_param: [f"A page size is a whole number from 1 to {self.max_page_size}."]}
-            )
+        if page_number(request.query_params.get(self.page_query_param), default=None) is None and (
+            self.page_query_param in request.query_params
+        ):
+            raise exceptions.ValidationError({self.page_query_param: [_("A page number is a positive whole number.")]})
+        if self.page_size_query_param in request.query_params:
+            size = page_number(request.query_params[self.page_size_query_param], default=None)
+            if size is None or size > self.max_page_size:
+                raise exceptions.ValidationError(
+                    {
+                        self.page_size_query_param: [
+                            _("A page size is a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+                        ]
+                    }
+                )
         try:
             return super().paginate_queryset(queryset, request, view)
         except exceptions.NotFound:
-            raise exceptions.ValidationError({self.page_query_param: ["That page does not exist."]}) from None
+            raise exceptions.ValidationError({self.page_query_param: [_("That page does not exist.")]}) from None
 
     def get_paginated_response(self, data):
         return Response(
@@ -72,3 +96,17 @@ class StrictPageNumberPagination(PageNumberPagination):
                 "results": {**schema, "description": "The records of this page."},
             },
         }
+
+
+class StableOrderingFilter(filters.OrderingFilter):
+    """``?ordering=`` with a stable page order: the view's default ordering breaks ties, and empty
+    values sort last on every database (SQLite puts NULLs first, PostgreSQL last)."""
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view) or []
+        tie_break = [field for field in getattr(view, "ordering", []) if field.lstrip("-") not in ordering]
+        expressions = [
+            F(field[1:]).desc(nulls_last=True) if field.startswith("-") else F(field).asc(nulls_last=True)
+            for field in [*ordering, *tie_break]
+        ]
+        return queryset.order_by(*expressions) if expressions else queryset

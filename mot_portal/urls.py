@@ -28,7 +28,6 @@ admin.site.site_title = _("MOT portal admin")
 admin.site.index_title = _("Content administration")
 
 urlpatterns = [
-    path("health/", views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,10 +1,8 @@
-"""Portal-wide pages: home, data and credits, health."""
+"""Portal-wide pages: home, data and credits."""
 
 from django.conf import settings
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 
 from towns.selectors import home_figures
 
@@ -15,11 +13,3 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def credits(request: HttpRequest) -> HttpResponse:
     return render(request, "credits.html", {"data_dir": settings.TOWNS_DATA_DIR})
-
-
-@never_cache
-def health(request: HttpRequest) -> JsonResponse:
-    """Liveness and database check for load balancers and docker-compose."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})

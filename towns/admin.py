@@ -56,9 +56,9 @@ class PvdFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(pvd_id__isnull=False)
+            return queryset.pvd()
         if self.value() == "no":
-            return queryset.filter(pvd_id__isnull=True)
+            return queryset.not_pvd()
         return queryset
 
 
@@ -66,7 +66,8 @@ class ImportedDataAdmin(admin.ModelAdmin):
     """Records loaded by `import_towns`: staff read them; the next import would overwrite edits."""
 
     def get_readonly_fields(self, request, obj=None):
-        imported = [f.name for f in self.model._meta.fields if f.name != "id"]
+        opts = self.model._meta
+        imported = [f.name for f in [*opts.fields, *opts.many_to_many] if f.name != "id"]
         return imported + list(super().get_readonly_fields(request, obj))
 
     def has_add_permission(self, request) -> bool:
@@ -78,7 +79,10 @@ class ImportedDataAdmin(admin.ModelAdmin):
 
 @admin.register(Country)
 class CountryAdmin(TabbedDjangoJqueryTranslationAdmin):
+    """Codes come from the import; the names are translations staff may correct (the import keeps them)."""
+
     list_display = ["code", "iso3", "name", "borders_france"]
+    readonly_fields = ["code", "iso3", "borders_france"]
     list_filter = ["borders_france"]
     search_fields = ["code", "iso3", "name_fr", "name_en"]
 
@@ -102,7 +106,6 @@ class DepartmentAdmin(ImportedDataAdmin):
     list_filter = ["region", "border_countries"]
     search_fields = ["code", "name"]
     list_select_related = ["region"]
-    filter_horizontal = ["border_countries"]
 
 
 class TownInline(admin.TabularInline):

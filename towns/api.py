@@ -1,5 +1,8 @@
 """Serializers and viewsets of the towns API (``/api/v1/``)."""
 
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
@@ -9,21 +12,62 @@ from towns.filters import CrossBorderAreaFilter, IntercommunalityFilter, Partner
 from towns.models import Country, CrossBorderArea, Department, Intercommunality, Partner, Region, Town
 
 
-class CountrySerializer(serializers.ModelSerializer):
+def validate_model(serializer: serializers.ModelSerializer, attrs: dict) -> dict:
+    """Run the model's own validation (validators, check constraints) on the would-be record.
+
+    Uniqueness is left to the serializer's validators; many-to-many values are not model fields.
+    """
+    model = serializer.Meta.model
+    instance = copy.copy(serializer.instance) if serializer.instance is not None else model()
+    many_to_many = {f.name for f in model._meta.many_to_many}
+    for name, value in attrs.items():
+        if name not in many_to_many:
+            setattr(instance, name, value)
+    try:
+        instance.full_clean(validate_unique=False)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+    return attrs
+
+
+class NaturalKeyMixin:
+    """The natural key (INSEE code, SIREN, slug…) is set on creation and read-only afterwards."""
+
+    natural_key: str
+
+    def get_extra_kwargs(self):
+        extra = super().get_extra_kwargs()
+        if self.instance is not None:
+            extra.setdefault(self.natural_key, {})["read_only"] = True
+        return extra
+
+
+FRENCH_REQUIRED = {"required": True, "allow_null": False, "allow_blank": False}
+
+
+class CountrySerializer(NaturalKeyMixin, serializers.ModelSerializer):
+    natural_key = "code"
     name = serializers.CharField(read_only=True, help_text="Name in the requested language.")
 
     class Meta:
         model = Country
         fields = ["code", "iso3", "name", "name_fr", "name_en", "borders_france"]
+        extra_kwargs = {"name_fr": FRENCH_REQUIRED}
+
+    def validate(self, attrs):
+        return validate_model(self, attrs)
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(NaturalKeyMixin, serializers.ModelSerializer):
+    natural_key = "code"
+
     class Meta:
         model = Region
         fields = ["code", "name"]
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(NaturalKeyMixin, serializers.ModelSerializer):
+    natural_key = "code"
     region = serializers.SlugRelatedField(
         slug_field="code", queryset=Region.objects.all(), help_text="INSEE code of the region."
     )
@@ -40,6 +84,9 @@ class DepartmentSerializer(serializers.ModelSerializer):
         model = Department
         fields = ["code", "name", "region", "region_name", "border_countries"]
 
+    def validate(self, attrs):
+        return validate_model(self, attrs)
+
 
 class EpciSummarySerializer(serializers.ModelSerializer):
     class Meta:
@@ -47,13 +94,19 @@ class EpciSummarySerializer(serializers.ModelSerializer):
         fields = ["siren", "name"]
 
 
-class IntercommunalitySerializer(serializers.ModelSerializer):
+class IntercommunalitySerializer(NaturalKeyMixin, serializers.ModelSerializer):
+    natural_key = "siren"
+
     class Meta:
         model = Intercommunality
         fields = ["siren", "name", "kind", "funding_mode", "population", "town_count"]
 
+    def validate(self, attrs):
+        return validate_model(self, attrs)
 
-class TownSerializer(serializers.ModelSerializer):
+
+class TownSerializer(NaturalKeyMixin, serializers.ModelSerializer):
+    natural_key = "insee_code"
     department = serializers.SlugRelatedField(
         slug_field="code", queryset=Department.objects.all(), help_text="INSEE code of the department."
     )
@@ -108,6 +161,7 @@ class TownSerializer(serializers.ModelSerializer):
             "latitude": {"coerce_to_string": False},
             "longitude": {"coerce_to_string": False},
             "border_distance_km": {"coerce_to_string": False},
+            "pvd_id": {"allow_blank": False},
         }
 
     @extend_schema_field(serializers.URLField())
@@ -117,17 +171,11 @@ class TownSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
     def validate(self, attrs):
-        instance = Town(**{**(self._instance_values()), **attrs})
-        instance.full_clean(exclude=["department", "intercommunality", "border_country"], validate_unique=False)
-        return attrs
-
-    def _instance_values(self) -> dict:
-        if self.instance is None:
-            return {}
-        return {f.attname: getattr(self.instance, f.attname) for f in Town._meta.concrete_fields if f.name != "id"}
+        return validate_model(self, attrs)
 
 
-class PartnerSerializer(serializers.ModelSerializer):
+class PartnerSerializer(NaturalKeyMixin, serializers.ModelSerializer):
+    natural_key = "slug"
     name = serializers.CharField(read_only=True, help_text="Name in the requested language.")
     description = serializers.CharField(read_only=True, help_text="Description in the requested language.")
     country = serializers.SlugRelatedField(
@@ -157,9 +205,14 @@ class PartnerSerializer(serializers.ModelSerializer):
             "description_en",
             "towns",
         ]
+        extra_kwargs = {"name_fr": FRENCH_REQUIRED}
+
+    def validate(self, attrs):
+        return validate_model(self, attrs)
 
 
-class CrossBorderAreaSerializer(serializers.ModelSerializer):
+class CrossBorderAreaSerializer(NaturalKeyMixin, serializers.ModelSerializer):
+    natural_key = "slug"
     name = serializers.CharField(read_only=True, help_text="Name in the requested language.")
     description = serializers.CharField(read_only=True, help_text="Description in the requested language.")
     countries = serializers.SlugRelatedField(
@@ -190,6 +243,10 @@ class CrossBorderAreaSerializer(serializers.ModelSerializer):
             "description_en",
             "towns",
         ]
+        extra_kwargs = {"name_fr": FRENCH_REQUIRED}
+
+    def validate(self, attrs):
+        return validate_model(self, attrs)
 
 
 class TownViewSet(LanguageMixin, viewsets.ModelViewSet):
@@ -246,6 +303,7 @@ class PartnerViewSet(LanguageMixin, viewsets.ModelViewSet):
     serializer_class = PartnerSerializer
     filterset_class = PartnerFilter
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
     ordering_fields = ["slug", "name_fr", "name_en"]
     ordering = ["slug"]
     queryset = Partner.objects.select_related("country").prefetch_related(
@@ -259,6 +317,7 @@ class CrossBorderAreaViewSet(LanguageMixin, viewsets.ModelViewSet):
     serializer_class = CrossBorderAreaSerializer
     filterset_class = CrossBorderAreaFilter
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
     ordering_fields = ["slug", "name_fr", "name_en"]
     ordering = ["slug"]
     queryset = CrossBorderArea.objects.prefetch_related(

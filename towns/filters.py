@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from towns.models import Country, CrossBorderArea, Department, Intercommunality, Partner, Region, Town
@@ -85,7 +85,7 @@ class TownFilter(django_filters.FilterSet):
         fields = ["search", "is_pvd", "border_country", "max_border_distance", "department", "region", "epci"]
 
     def filter_is_pvd(self, queryset, name, value):
-        return queryset.filter(pvd_id__isnull=value != "true")
+        return queryset.pvd() if value == "true" else queryset.not_pvd()
 
 
 class IntercommunalityFilter(django_filters.FilterSet):
@@ -152,21 +152,16 @@ class TownPageFilter(TownFilter):
         empty_label=None,
         label=_("Show"),
     )
-    sort = django_filters.OrderingFilter(
-        fields=(
-            ("name", "name"),
-            ("population", "population"),
-            ("border_distance_km", "distance"),
-            ("department__code", "department"),
-        ),
-        field_labels={
-            "name": _("Name"),
-            "population": _("Population"),
-            "border_distance_km": _("Distance to the border"),
-            "department__code": _("Department"),
-        },
-        label=_("Sort by"),
+    sort = django_filters.ChoiceFilter(
+        choices=[
+            ("population", _("Population (smallest first)")),
+            ("-population", _("Population (largest first)")),
+            ("distance", _("Distance to the border (nearest first)")),
+            ("department", _("Department")),
+        ],
+        method="filter_sort",
         empty_label=_("Name"),
+        label=_("Sort by"),
     )
 
     class Meta(TownFilter.Meta):
@@ -179,5 +174,15 @@ class TownPageFilter(TownFilter):
         super().__init__(data, *args, **kwargs)
         del self.filters["is_pvd"], self.filters["epci"]
 
+    SORTS = {
+        "population": (F("population").asc(nulls_last=True),),
+        "-population": (F("population").desc(nulls_last=True),),
+        "distance": (F("border_distance_km").asc(nulls_last=True),),
+        "department": (F("department__code").asc(),),
+    }
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*self.SORTS[value], "name", "insee_code")
+
     def filter_scope(self, queryset, name, value):
-        return queryset if value == "all" else queryset.filter(pvd_id__isnull=False)
+        return queryset if value == "all" else queryset.pvd()

@@ -10,12 +10,19 @@ from django.utils.translation import gettext_lazy as _
 
 INSEE_CODE_REGEX = r"^(?:[0-9]{2}|2[AB])[0-9]{3}$"
 SIREN_REGEX = r"^[0-9]{9}$"
+PVD_ID_REGEX = r"^pvd-[0-9A-Za-z-]{1,16}$"
 
 insee_code_validator = RegexValidator(
     INSEE_CODE_REGEX, _("An INSEE code has five characters: two digits (or 2A/2B) then three digits.")
 )
 siren_validator = RegexValidator(SIREN_REGEX, _("A SIREN number has exactly nine digits."))
 alpha2_validator = RegexValidator(r"^[A-Z]{2}$", _("Use the ISO 3166-1 alpha-2 code in capitals, e.g. BE."))
+alpha3_validator = RegexValidator(r"^[A-Z]{3}$", _("Use the ISO 3166-1 alpha-3 code in capitals, e.g. BEL."))
+region_code_validator = RegexValidator(r"^[0-9]{2,3}$", _("A region code has two or three digits."))
+department_code_validator = RegexValidator(
+    r"^(?:[0-9]{2,3}|2[AB])$", _("A department code has two or three digits, or is 2A or 2B.")
+)
+pvd_id_validator = RegexValidator(PVD_ID_REGEX, _("A PVD id looks like pvd-44-57-3."))
 
 
 class Country(models.Model):
@@ -27,7 +34,11 @@ class Country(models.Model):
         help_text=_("ISO 3166-1 alpha-2 code, e.g. BE for Belgium."),
     )
     iso3 = models.CharField(
-        _("ISO alpha-3 code"), max_length=3, unique=True, help_text=_("ISO 3166-1 alpha-3 code, e.g. BEL.")
+        _("ISO alpha-3 code"),
+        max_length=3,
+        unique=True,
+        validators=[alpha3_validator],
+        help_text=_("ISO 3166-1 alpha-3 code, e.g. BEL."),
     )
     name = models.CharField(_("name"), max_length=100, help_text=_("Usual name of the country."))
     borders_france = models.BooleanField(
@@ -42,6 +53,7 @@ class Country(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{2}$"), name="country_code_alpha2"),
+            models.CheckConstraint(condition=Q(iso3__regex=r"^[A-Z]{3}$"), name="country_iso3_alpha3"),
         ]
 
     def __str__(self) -> str:
@@ -49,13 +61,20 @@ class Country(models.Model):
 
 
 class Region(models.Model):
-    code = models.CharField(_("code"), max_length=3, unique=True, help_text=_("INSEE code of the region."))
+    code = models.CharField(
+        _("code"),
+        max_length=3,
+        unique=True,
+        validators=[region_code_validator],
+        help_text=_("INSEE code of the region."),
+    )
     name = models.CharField(_("name"), max_length=100, help_text=_("Official name of the region."))
 
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{2,3}$"), name="region_code_format")]
 
     def __str__(self) -> str:
         return self.name
@@ -63,7 +82,11 @@ class Region(models.Model):
 
 class Department(models.Model):
     code = models.CharField(
-        _("code"), max_length=3, unique=True, help_text=_("INSEE code of the department, e.g. 57 or 2A.")
+        _("code"),
+        max_length=3,
+        unique=True,
+        validators=[department_code_validator],
+        help_text=_("INSEE code of the department, e.g. 57 or 2A."),
     )
     name = models.CharField(_("name"), max_length=100, help_text=_("Official name of the department."))
     region = models.ForeignKey(
@@ -85,6 +108,9 @@ class Department(models.Model):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^(?:[0-9]{2,3}|2[AB])$"), name="department_code_format")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -135,8 +161,8 @@ class TownQuerySet(models.QuerySet):
         """Laureates of the Petites villes de demain programme."""
         return self.filter(pvd_id__isnull=False)
 
-    def within_km_of_border(self, km: float | Decimal) -> "TownQuerySet":
-        return self.filter(border_distance_km__lte=km)
+    def not_pvd(self) -> "TownQuerySet":
+        return self.filter(pvd_id__isnull=True)
 
     def with_relations(self) -> "TownQuerySet":
         return self.select_related("department__region", "intercommunality", "border_country")
@@ -219,6 +245,7 @@ class Town(models.Model):
         unique=True,
         null=True,
         blank=True,
+        validators=[pvd_id_validator],
         help_text=_("Identifier in the Petites villes de demain programme (ANCT); empty if not a laureate."),
     )
     pvd_signed_on = models.DateField(
@@ -253,6 +280,9 @@ class Town(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(pvd_signed_on__isnull=True) | Q(pvd_id__isnull=False), name="town_pvd_date_needs_id"
+            ),
+            models.CheckConstraint(
+                condition=Q(pvd_id__isnull=True) | Q(pvd_id__regex=PVD_ID_REGEX), name="town_pvd_id_format"
             ),
         ]
         indexes = [models.Index(fields=["pvd_id", "border_distance_km"], name="town_pvd_distance_idx")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import re
 from collections import Counter
@@ -18,6 +19,7 @@ from django.db import transaction
 
 from towns.models import (
     INSEE_CODE_REGEX,
+    PVD_ID_REGEX,
     SIREN_REGEX,
     Country,
     CrossBorderArea,
@@ -30,7 +32,7 @@ from towns.models import (
 )
 
 # Bump when the importer's mapping changes, so that an unchanged data set is loaded again.
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"
 DATASET = "towns"
 
 FILES = {
@@ -41,6 +43,7 @@ FILES = {
     "intercommunalities": "epci_france_2026.csv",
     "communes": "communes_france_2026.csv",
     "pvd": "pvd_communes.csv",
+    "pvd_source": "pvd_geom_anct_2024.geojson",
 }
 
 # ISO 3166-1 alpha-3 → alpha-2 for France and the countries across its land borders.
@@ -94,7 +97,7 @@ class _Rows:
             raise DataFileError(self.name, None, f"not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
         if not text.strip():
             raise DataFileError(self.name, 1, "the file is empty")
-        reader = csv.reader(text.splitlines())
+        reader = csv.reader(io.StringIO(text, newline=""))
         header = next(reader)
         missing = [c for c in self.columns if c not in header]
         if missing:
@@ -317,9 +320,13 @@ def _read(data_dir: Path) -> _Dataset:
                 f"{FILES['intercommunalities']} (line {epci_lines[siren]}): is the file truncated?",
             )
 
+    source_ids = _read_pvd_source_ids(data_dir / FILES["pvd_source"])
     seen = {}
-    for _n, row in _Rows(data_dir / FILES["pvd"], ["id_pvd", "insee_com_cog2026", "date_signature"]):
-        pvd_id = row.regex("id_pvd", r"pvd-[0-9A-Za-z-]{1,16}", "PVD id")
+    pvd_file = data_dir / FILES["pvd"]
+    last_line = 1
+    for _n, row in _Rows(pvd_file, ["id_pvd", "insee_com_cog2026", "date_signature"]):
+        last_line = row.line
+        pvd_id = row.regex("id_pvd", PVD_ID_REGEX, "PVD id")
         _unique(seen, pvd_id, row, "PVD id")
         code = row.regex("insee_com_cog2026", INSEE_CODE_REGEX, "INSEE code")
         if code not in towns:
@@ -328,8 +335,29 @@ def _read(data_dir: Path) -> _Dataset:
             raise row.error(f"commune {code} is already laureate {towns[code]['pvd_id']}")
         towns[code]["pvd_id"] = pvd_id
         towns[code]["pvd_signed_on"] = row.date("date_signature")
+        if pvd_id not in source_ids:
+            raise row.error(f"PVD id {pvd_id!r} is not in {FILES['pvd_source']}")
+    # The derived CSV must hold every laureate of the verbatim ANCT file: this catches a truncated file.
+    missing = sorted(source_ids - set(seen))
+    if missing:
+        raise DataFileError(
+            pvd_file.name,
+            last_line,
+            f"{len(missing)} laureate(s) of {FILES['pvd_source']} are missing (first: {missing[0]}): "
+            "is the file truncated?",
+        )
 
     return _Dataset(countries, regions, departments, border_departments, epcis, towns)
+
+
+def _read_pvd_source_ids(path: Path) -> set[str]:
+    try:
+        features = json.loads(path.read_text(encoding="utf-8"))["features"]
+        return {feature["properties"]["id_territoire"] for feature in features}
+    except FileNotFoundError:
+        raise DataFileError(path.name, None, "file not found") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise DataFileError(path.name, getattr(exc, "lineno", None), f"not the ANCT PVD GeoJSON ({exc})") from None
 
 
 def _checksum(data_dir: Path) -> str:
@@ -344,10 +372,11 @@ def _checksum(data_dir: Path) -> str:
 # --- Writing ------------------------------------------------------------------------------------
 
 
-def _upsert(model, rows: list[dict[str, Any]], key: str) -> dict[str, int]:
-    """Insert or update rows by their natural key; return key → primary key."""
+def _upsert(model, rows: list[dict[str, Any]], key: str, *, keep: tuple[str, ...] = ()) -> dict[str, int]:
+    """Insert or update rows by their natural key, leaving ``keep`` fields of existing rows alone;
+    return key → primary key."""
     objs = [model(**row) for row in rows]
-    fields = [name for name in rows[0] if name != key] if rows else []
+    fields = [name for name in rows[0] if name != key and name not in keep] if rows else []
     model.objects.bulk_create(objs, batch_size=1000, update_conflicts=True, unique_fields=[key], update_fields=fields)
     return dict(model.objects.values_list(key, "pk"))
 
@@ -371,7 +400,8 @@ def towns_import(*, data_dir: Path, force: bool = False) -> ImportResult:
 
     data = _read(data_dir)
 
-    country_ids = _upsert(Country, list(data.countries.values()), "code")
+    # Country names are translations staff may correct in the admin: set on creation only.
+    country_ids = _upsert(Country, list(data.countries.values()), "code", keep=("name_fr", "name_en"))
     iso3_ids = {c["iso3"]: country_ids[c["code"]] for c in data.countries.values()}
     region_ids = _upsert(Region, [{"code": k, **v} for k, v in data.regions.items()], "code")
     department_ids = _upsert(

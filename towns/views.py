@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from mot_portal.pagination import page_number
 from towns import selectors
 from towns.filters import TownPageFilter
 from towns.models import Country, CrossBorderArea, Intercommunality, Partner, Town
@@ -14,9 +15,7 @@ PAGE_SIZE = 25
 
 def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
     paginator = Paginator(queryset, size)
-    raw = request.GET.get("page", "1")
-    number = int(raw) if raw.isdigit() and len(raw) < 9 else 1
-    return paginator.get_page(number)
+    return paginator.get_page(page_number(request.GET.get("page")))
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:
@@ -54,7 +53,6 @@ def town_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": page,
             "country_facets": countries,
-            "query": _query_without(request),
             "query_without_country": _query_without(request, "border_country"),
         },
     )

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def towns():
     towns = bulk_towns(30)
     PartnerFactory(slug="partner-a", name_fr="Partenaire A", name_en="Partner A", towns=towns[:3])
-    CrossBorderAreaFactory(slug="area-a", name_fr="Espace A", description_fr="Texte seulement en français.")
+    CrossBorderAreaFactory(
+        slug="area-a", name_fr="Espace A", name_en="Area A", description_fr="Texte seulement en français."
+    )
     return towns
 
 

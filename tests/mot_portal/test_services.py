@@ -34,7 +34,9 @@ def test_celery_configuration():
     conf = app.conf
     assert conf.task_serializer == conf.result_serializer == "json"
     assert conf.accept_content == ["json"]
-    assert conf.task_acks_late is True
+    assert conf.task_acks_late is False  # set per task, on idempotent tasks only
+    assert health.acks_late is True
+    assert conf.task_reject_on_worker_lost is True
     assert conf.worker_prefetch_multiplier == 1
     assert 0 < conf.task_soft_time_limit < conf.task_time_limit
     assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit

@@ -258,3 +258,83 @@ def test_schema_and_docs_are_served_without_cdn(client):
         html = client.get(path).content.decode()
         assert "cdn" not in html.lower()
         assert "/static/drf_spectacular_sidecar/" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"page": "²"}, "page"),
+        ({"page_size": "²"}, "page_size"),
+        ({"page": "1" * 5000}, "page"),
+        ({"page": "-1"}, "page"),
+    ],
+)
+def test_odd_page_numbers_are_400(client, params, field):
+    response = client.get("/api/v1/towns/", params)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/partners/%00/",
+        "/api/v1/cross-border-areas/a%00b/",
+        "/api/v1/countries/%00/",
+        "/api/v1/departments/5%007/",
+    ],
+)
+def test_nul_bytes_in_api_paths_are_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_deleting_a_referenced_record_is_a_409(client, staff_editor):
+    client.force_login(staff_editor)
+    response = client.delete("/api/v1/countries/BE/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 409
+    assert "refer" in response.json()["detail"]
+    assert client.delete("/api/v1/departments/57/").status_code == 409
+
+
+def test_town_update_runs_the_model_constraints(client, staff_editor):
+    client.force_login(staff_editor)
+    response = client.patch("/api/v1/towns/57106/", {"border_country": None}, content_type="application/json")
+    assert response.status_code == 400
+    assert Town.objects.get(insee_code="57106").border_country.code == "DE"
+
+
+@pytest.mark.parametrize("pvd_id", ["", "not-a-pvd-id"])
+def test_pvd_id_must_be_well_formed(client, staff_editor, pvd_id):
+    client.force_login(staff_editor)
+    response = client.patch("/api/v1/towns/57106/", {"pvd_id": pvd_id}, content_type="application/json")
+    assert response.status_code == 400
+    assert "pvd_id" in response.json()
+    assert Town.objects.get(insee_code="57106").pvd_id == "pvd-44-57-3"
+
+
+def test_natural_keys_are_read_only_after_creation(client, staff_editor):
+    client.force_login(staff_editor)
+    response = client.patch("/api/v1/towns/57106/", {"insee_code": "57998"}, content_type="application/json")
+    assert response.status_code == 200
+    assert Town.objects.filter(insee_code="57106").exists()
+    assert not Town.objects.filter(insee_code="57998").exists()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/countries/", "/api/v1/partners/", "/api/v1/cross-border-areas/"])
+def test_french_name_is_required_through_the_api(client, staff_editor, path):
+    client.force_login(staff_editor)
+    payload = {"code": "NL", "iso3": "NLD", "slug": "x", "country": "BE", "competence_level": "municipal",
+               "name_en": "English only"}  # fmt: skip
+    response = client.post(path, payload, content_type="application/json")
+    assert response.status_code == 400
+    assert "name_fr" in response.json()
+
+
+def test_sorted_pages_do_not_repeat_or_skip_rows(client):
+    seen = []
+    for page in (1, 2, 3):
+        body = client.get("/api/v1/towns/", {"department": "57", "ordering": "border_country", "page": page}).json()
+        seen += [t["insee_code"] for t in body["results"]]
+    assert len(seen) == len(set(seen)) == 150
+    nulls_last = client.get("/api/v1/towns/", {"ordering": "border_distance_km", "page_size": 5}).json()
+    assert all(t["border_distance_km"] is not None for t in nulls_last["results"])

@@ -96,3 +96,13 @@ def test_malformed_file_stops_with_file_line_and_reason_and_changes_nothing(case
     assert reason in error.value.reason
     assert snapshot() == before
     assert DataImport.objects.count() == imports
+
+
+def test_truncated_pvd_file_is_detected(data_dir, real_data):
+    before = snapshot()
+    rewrite(data_dir / "pvd_communes.csv", lambda lines: lines[:-300])
+    with pytest.raises(DataFileError) as error:
+        towns_import(data_dir=data_dir)
+    assert error.value.file == "pvd_communes.csv"
+    assert "300 laureate(s) of pvd_geom_anct_2024.geojson are missing" in error.value.reason
+    assert snapshot() == before

@@ -172,3 +172,38 @@ def test_static_files_and_no_cdn(client):
     html = client.get("/en/").content.decode()
     assert "/static/css/portal.css" in html
     assert not re.search(r"(src|href)=\"https?://", html)
+
+
+@pytest.mark.parametrize("path", ["/fr/communes/?page=²", "/fr/communes/?page=" + "9" * 5000, "/en/partners/?page=²"])
+def test_odd_page_numbers_show_the_first_page(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.context["page"].number == 1
+
+
+@pytest.mark.parametrize("path", ["/fr/communes/%00/", "/fr/intercommunalites/%00/", "/en/towns/5710%00/"])
+def test_nul_bytes_in_page_paths_are_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_sorting_by_distance_puts_unknown_last_and_is_stable(client):
+    response = client.get("/en/towns/", {"scope": "all", "sort": "distance", "department": "75"})
+    towns = list(response.context["page"])
+    assert towns  # Paris: no border distance computed, still listed, by name
+    assert [t.name for t in towns] == sorted(t.name for t in towns)
+
+
+@pytest.mark.parametrize(("lang", "text"), [("fr", "Page introuvable"), ("en", "Page not found")])
+def test_404_page_is_translated_and_styled(client, settings, lang, text):
+    settings.DEBUG = False
+    response = client.get(f"/{lang}/towns/99999/" if lang == "en" else "/fr/communes/99999/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert text in html
+    assert "/static/css/portal.css" in html
+
+
+def test_town_page_marks_names_in_french_on_english_pages(client):
+    html = client.get("/en/towns/57106/").content.decode()
+    assert 'lang="en">Bouzonvillois Three Borders Community of Municipalities</a>' in html
+    assert 'lang="en">Eurodistrict PAMINA' not in html  # not a member: areas list only the town's own
