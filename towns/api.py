@@ -12,6 +12,16 @@ from towns.filters import CrossBorderAreaFilter, IntercommunalityFilter, Partner
 from towns.models import Country, CrossBorderArea, Department, Intercommunality, Partner, Region, Town
 
 
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A relation given by its code; a value with a NUL byte is refused before it reaches the database
+    (PostgreSQL cannot compare text containing NUL and would answer with an error, not "not found")."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value="\\x00")
+        return super().to_internal_value(data)
+
+
 def validate_model(serializer: serializers.ModelSerializer, attrs: dict) -> dict:
     """Run the model's own validation (validators, check constraints) on the would-be record.
 
@@ -45,7 +55,25 @@ class NaturalKeyMixin:
 FRENCH_REQUIRED = {"required": True, "allow_null": False, "allow_blank": False}
 
 
-class CountrySerializer(NaturalKeyMixin, serializers.ModelSerializer):
+class PortalSerializer(NaturalKeyMixin, serializers.ModelSerializer):
+    """Writes run the model's validation; the natural key is fixed once created."""
+
+    def validate(self, attrs):
+        return validate_model(self, attrs)
+
+
+class NamedRecordSerializer(PortalSerializer):
+    """A curated record with a translated name and description (French required)."""
+
+    natural_key = "slug"
+    name = serializers.CharField(read_only=True, help_text="Name in the requested language.")
+    description = serializers.CharField(read_only=True, help_text="Description in the requested language.")
+
+    class Meta:
+        extra_kwargs = {"name_fr": FRENCH_REQUIRED}
+
+
+class CountrySerializer(PortalSerializer):
     natural_key = "code"
     name = serializers.CharField(read_only=True, help_text="Name in the requested language.")
 
@@ -54,11 +82,8 @@ class CountrySerializer(NaturalKeyMixin, serializers.ModelSerializer):
         fields = ["code", "iso3", "name", "name_fr", "name_en", "borders_france"]
         extra_kwargs = {"name_fr": FRENCH_REQUIRED}
 
-    def validate(self, attrs):
-        return validate_model(self, attrs)
 
-
-class RegionSerializer(NaturalKeyMixin, serializers.ModelSerializer):
+class RegionSerializer(PortalSerializer):
     natural_key = "code"
 
     class Meta:
@@ -66,13 +91,11 @@ class RegionSerializer(NaturalKeyMixin, serializers.ModelSerializer):
         fields = ["code", "name"]
 
 
-class DepartmentSerializer(NaturalKeyMixin, serializers.ModelSerializer):
+class DepartmentSerializer(PortalSerializer):
     natural_key = "code"
-    region = serializers.SlugRelatedField(
-        slug_field="code", queryset=Region.objects.all(), help_text="INSEE code of the region."
-    )
+    region = CodeRelatedField(slug_field="code", queryset=Region.objects.all(), help_text="INSEE code of the region.")
     region_name = serializers.CharField(source="region.name", read_only=True, help_text="Name of the region.")
-    border_countries = serializers.SlugRelatedField(
+    border_countries = CodeRelatedField(
         slug_field="code",
         many=True,
         queryset=Country.objects.all(),
@@ -84,9 +107,6 @@ class DepartmentSerializer(NaturalKeyMixin, serializers.ModelSerializer):
         model = Department
         fields = ["code", "name", "region", "region_name", "border_countries"]
 
-    def validate(self, attrs):
-        return validate_model(self, attrs)
-
 
 class EpciSummarySerializer(serializers.ModelSerializer):
     class Meta:
@@ -94,20 +114,17 @@ class EpciSummarySerializer(serializers.ModelSerializer):
         fields = ["siren", "name"]
 
 
-class IntercommunalitySerializer(NaturalKeyMixin, serializers.ModelSerializer):
+class IntercommunalitySerializer(PortalSerializer):
     natural_key = "siren"
 
     class Meta:
         model = Intercommunality
         fields = ["siren", "name", "kind", "funding_mode", "population", "town_count"]
 
-    def validate(self, attrs):
-        return validate_model(self, attrs)
 
-
-class TownSerializer(NaturalKeyMixin, serializers.ModelSerializer):
+class TownSerializer(PortalSerializer):
     natural_key = "insee_code"
-    department = serializers.SlugRelatedField(
+    department = CodeRelatedField(
         slug_field="code", queryset=Department.objects.all(), help_text="INSEE code of the department."
     )
     department_name = serializers.CharField(source="department.name", read_only=True, help_text="Department name.")
@@ -116,7 +133,7 @@ class TownSerializer(NaturalKeyMixin, serializers.ModelSerializer):
     epci = EpciSummarySerializer(
         source="intercommunality", read_only=True, allow_null=True, help_text="The town's intercommunality (EPCI)."
     )
-    epci_siren = serializers.SlugRelatedField(
+    epci_siren = CodeRelatedField(
         source="intercommunality",
         slug_field="siren",
         queryset=Intercommunality.objects.all(),
@@ -125,7 +142,7 @@ class TownSerializer(NaturalKeyMixin, serializers.ModelSerializer):
         write_only=True,
         help_text="SIREN of the intercommunality (for writes).",
     )
-    border_country = serializers.SlugRelatedField(
+    border_country = CodeRelatedField(
         slug_field="code",
         queryset=Country.objects.filter(borders_france=True),
         allow_null=True,
@@ -170,18 +187,12 @@ class TownSerializer(NaturalKeyMixin, serializers.ModelSerializer):
         url = town.get_absolute_url()
         return request.build_absolute_uri(url) if request else url
 
-    def validate(self, attrs):
-        return validate_model(self, attrs)
 
-
-class PartnerSerializer(NaturalKeyMixin, serializers.ModelSerializer):
-    natural_key = "slug"
-    name = serializers.CharField(read_only=True, help_text="Name in the requested language.")
-    description = serializers.CharField(read_only=True, help_text="Description in the requested language.")
-    country = serializers.SlugRelatedField(
+class PartnerSerializer(NamedRecordSerializer):
+    country = CodeRelatedField(
         slug_field="code", queryset=Country.objects.all(), help_text="ISO alpha-2 code of the country."
     )
-    towns = serializers.SlugRelatedField(
+    towns = CodeRelatedField(
         slug_field="insee_code",
         many=True,
         queryset=Town.objects.all(),
@@ -189,7 +200,7 @@ class PartnerSerializer(NaturalKeyMixin, serializers.ModelSerializer):
         help_text="INSEE codes of the towns the partner works with.",
     )
 
-    class Meta:
+    class Meta(NamedRecordSerializer.Meta):
         model = Partner
         fields = [
             "slug",
@@ -205,24 +216,17 @@ class PartnerSerializer(NaturalKeyMixin, serializers.ModelSerializer):
             "description_en",
             "towns",
         ]
-        extra_kwargs = {"name_fr": FRENCH_REQUIRED}
-
-    def validate(self, attrs):
-        return validate_model(self, attrs)
 
 
-class CrossBorderAreaSerializer(NaturalKeyMixin, serializers.ModelSerializer):
-    natural_key = "slug"
-    name = serializers.CharField(read_only=True, help_text="Name in the requested language.")
-    description = serializers.CharField(read_only=True, help_text="Description in the requested language.")
-    countries = serializers.SlugRelatedField(
+class CrossBorderAreaSerializer(NamedRecordSerializer):
+    countries = CodeRelatedField(
         slug_field="code",
         many=True,
         queryset=Country.objects.all(),
         required=False,
         help_text="ISO alpha-2 codes of the countries the area spans.",
     )
-    towns = serializers.SlugRelatedField(
+    towns = CodeRelatedField(
         slug_field="insee_code",
         many=True,
         queryset=Town.objects.all(),
@@ -230,7 +234,7 @@ class CrossBorderAreaSerializer(NaturalKeyMixin, serializers.ModelSerializer):
         help_text="INSEE codes of the member towns.",
     )
 
-    class Meta:
+    class Meta(NamedRecordSerializer.Meta):
         model = CrossBorderArea
         fields = [
             "slug",
@@ -243,10 +247,6 @@ class CrossBorderAreaSerializer(NaturalKeyMixin, serializers.ModelSerializer):
             "description_en",
             "towns",
         ]
-        extra_kwargs = {"name_fr": FRENCH_REQUIRED}
-
-    def validate(self, attrs):
-        return validate_model(self, attrs)
 
 
 class TownViewSet(LanguageMixin, viewsets.ModelViewSet):

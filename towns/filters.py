@@ -29,16 +29,12 @@ class SearchFilter(django_filters.CharFilter):
         return queryset.filter(condition)
 
 
-class TownFilter(django_filters.FilterSet):
+class TownFilterBase(django_filters.FilterSet):
+    """The filters the towns page and the towns API share."""
+
     search = SearchFilter(
         fields=("name", "=insee_code", "postal_codes"),
         help_text=_("Part of the name, or the INSEE code."),
-    )
-    is_pvd = django_filters.ChoiceFilter(
-        choices=[("true", "true"), ("false", "false")],
-        method="filter_is_pvd",
-        label=_("PVD laureate"),
-        help_text=_("true: only Petites villes de demain laureates; false: only the others."),
     )
     border_country = django_filters.ModelChoiceFilter(
         field_name="border_country",
@@ -72,6 +68,21 @@ class TownFilter(django_filters.FilterSet):
         empty_label=_("All"),
         help_text=_("Region code, e.g. 44."),
     )
+
+    class Meta:
+        model = Town
+        fields = ["search", "border_country", "max_border_distance", "department", "region"]
+
+
+class TownFilter(TownFilterBase):
+    """Filters of ``/api/v1/towns/``."""
+
+    is_pvd = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_is_pvd",
+        label=_("PVD laureate"),
+        help_text=_("true: only Petites villes de demain laureates; false: only the others."),
+    )
     epci = django_filters.ModelChoiceFilter(
         field_name="intercommunality",
         to_field_name="siren",
@@ -80,8 +91,7 @@ class TownFilter(django_filters.FilterSet):
         help_text=_("SIREN of the intercommunality."),
     )
 
-    class Meta:
-        model = Town
+    class Meta(TownFilterBase.Meta):
         fields = ["search", "is_pvd", "border_country", "max_border_distance", "department", "region", "epci"]
 
     def filter_is_pvd(self, queryset, name, value):
@@ -143,7 +153,7 @@ class CrossBorderAreaFilter(django_filters.FilterSet):
         fields = ["search", "country"]
 
 
-class TownPageFilter(TownFilter):
+class TownPageFilter(TownFilterBase):
     """The towns page: PVD laureates by default, all communes on request, with sorting."""
 
     scope = django_filters.ChoiceFilter(
@@ -164,7 +174,7 @@ class TownPageFilter(TownFilter):
         label=_("Sort by"),
     )
 
-    class Meta(TownFilter.Meta):
+    class Meta(TownFilterBase.Meta):
         fields = ["search", "scope", "border_country", "department", "region", "max_border_distance", "sort"]
 
     def __init__(self, data=None, *args, **kwargs):
@@ -172,7 +182,10 @@ class TownPageFilter(TownFilter):
         if not data.get("scope"):
             data["scope"] = "pvd"
         super().__init__(data, *args, **kwargs)
-        del self.filters["is_pvd"], self.filters["epci"]
+        # Help texts document the API (codes, formats); on the page the choices speak for themselves.
+        for name, field in self.form.fields.items():
+            if name != "search":
+                field.help_text = ""
 
     SORTS = {
         "population": (F("population").asc(nulls_last=True),),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from towns.models import Country, CrossBorderArea, Partner, Town
+from towns.models import Country, CrossBorderArea, Intercommunality, Partner, Town
 
 NEAR_BORDER_KM = Decimal(30)
 
@@ -59,3 +59,29 @@ def partner_list() -> QuerySet[Partner]:
 
 def area_list() -> QuerySet[CrossBorderArea]:
     return CrossBorderArea.objects.prefetch_related("countries").annotate(town_count=Count("towns"))
+
+
+def intercommunality_towns(*, epci: Intercommunality) -> QuerySet[Town]:
+    return epci.towns.select_related("department", "border_country").order_by("name")
+
+
+def partner_get(*, slug: str) -> Partner:
+    towns = Town.objects.select_related("department").order_by("name")
+    return (
+        Partner.objects.select_related("country", "intercommunality")
+        .prefetch_related(Prefetch("towns", queryset=towns))
+        .get(slug=slug)
+    )
+
+
+def area_get(*, slug: str) -> CrossBorderArea:
+    towns = Town.objects.select_related("department").order_by("name")
+    return CrossBorderArea.objects.prefetch_related("countries", Prefetch("towns", queryset=towns)).get(slug=slug)
+
+
+def town_partners(*, town: Town) -> QuerySet[Partner]:
+    return town.partners.select_related("country").order_by("name")
+
+
+def town_areas(*, town: Town) -> QuerySet[CrossBorderArea]:
+    return town.cross_border_areas.order_by("name")

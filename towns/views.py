@@ -1,7 +1,7 @@
 """Public pages of the towns app: towns, intercommunalities, partners and cross-border areas."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -69,15 +69,15 @@ def town_detail(request: HttpRequest, insee_code: str) -> HttpResponse:
         {
             "town": town,
             "epci_pvd_towns": selectors.town_epci_pvd_neighbours(town=town),
-            "partners": town.partners.select_related("country").order_by("name"),
-            "areas": town.cross_border_areas.order_by("name"),
+            "partners": selectors.town_partners(town=town),
+            "areas": selectors.town_areas(town=town),
         },
     )
 
 
 def intercommunality_detail(request: HttpRequest, siren: str) -> HttpResponse:
     epci = get_object_or_404(Intercommunality, siren=siren)
-    towns = epci.towns.select_related("department", "border_country").order_by("name")
+    towns = selectors.intercommunality_towns(epci=epci)
     return render(request, "towns/intercommunality_detail.html", {"epci": epci, "towns": towns})
 
 
@@ -87,12 +87,10 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 
 def partner_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    partner = get_object_or_404(
-        Partner.objects.select_related("country", "intercommunality").prefetch_related(
-            Prefetch("towns", queryset=Town.objects.select_related("department").order_by("name"))
-        ),
-        slug=slug,
-    )
+    try:
+        partner = selectors.partner_get(slug=slug)
+    except Partner.DoesNotExist:
+        raise Http404 from None
     return render(request, "towns/partner_detail.html", {"partner": partner})
 
 
@@ -102,10 +100,8 @@ def area_list(request: HttpRequest) -> HttpResponse:
 
 
 def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    area = get_object_or_404(
-        CrossBorderArea.objects.prefetch_related(
-            "countries", Prefetch("towns", queryset=Town.objects.select_related("department").order_by("name"))
-        ),
-        slug=slug,
-    )
+    try:
+        area = selectors.area_get(slug=slug)
+    except CrossBorderArea.DoesNotExist:
+        raise Http404 from None
     return render(request, "towns/area_detail.html", {"area": area})

@@ -338,3 +338,12 @@ def test_sorted_pages_do_not_repeat_or_skip_rows(client):
     assert len(seen) == len(set(seen)) == 150
     nulls_last = client.get("/api/v1/towns/", {"ordering": "border_distance_km", "page_size": 5}).json()
     assert all(t["border_distance_km"] is not None for t in nulls_last["results"])
+
+
+@pytest.mark.parametrize(("field", "value"), [("towns", ["57\x00106"]), ("country", "B\x00E")])
+def test_nul_bytes_in_related_codes_are_field_errors(client, staff_editor, field, value):
+    client.force_login(staff_editor)
+    payload = {"slug": "nul", "name_fr": "Nul", "country": "BE", "competence_level": "municipal", field: value}
+    response = client.post("/api/v1/partners/", payload, content_type="application/json")
+    assert response.status_code == 400
+    assert field in response.json()

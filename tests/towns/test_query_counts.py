@@ -11,7 +11,12 @@ SIZES = [10, 500]
 
 @pytest.fixture(params=SIZES, ids=lambda n: f"{n}-towns")
 def towns(request):
-    return bulk_towns(request.param)
+    """Towns, with partners and areas linked to a third and a fifth of them."""
+    towns = bulk_towns(request.param)
+    for index in range(3):
+        PartnerFactory(towns=towns[index::3])
+        CrossBorderAreaFactory(towns=towns[index::5])
+    return towns
 
 
 @pytest.mark.parametrize(
@@ -26,9 +31,6 @@ def towns(request):
     ],
 )
 def test_api_lists_are_constant_in_queries(client, towns, django_assert_max_num_queries, path, max_queries):
-    for index in range(3):
-        PartnerFactory(towns=towns[index::3])
-        CrossBorderAreaFactory(towns=towns[index::5])
     with django_assert_max_num_queries(max_queries):
         response = client.get(path)
     assert response.status_code == 200
@@ -46,9 +48,6 @@ def test_api_lists_are_constant_in_queries(client, towns, django_assert_max_num_
     ],
 )
 def test_pages_are_constant_in_queries(client, towns, django_assert_max_num_queries, path, max_queries):
-    for index in range(3):
-        PartnerFactory(towns=towns[index::3])
-        CrossBorderAreaFactory(towns=towns[index::5])
     with django_assert_max_num_queries(max_queries):
         response = client.get(path)
     assert response.status_code == 200
