@@ -15,6 +15,7 @@ from towns.api import (
     PartnerViewSet,
     TownViewSet,
 )
+from workplan.api import ActivityLineViewSet, DealThemeViewSet, ProgrammeViewSet, TransversalThemeViewSet
 
 router.register("towns", TownViewSet, basename="town")
 router.register("intercommunalities", IntercommunalityViewSet, basename="intercommunality")
@@ -22,6 +23,10 @@ router.register("departments", DepartmentViewSet, basename="department")
 router.register("countries", CountryViewSet, basename="country")
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("cross-border-areas", CrossBorderAreaViewSet, basename="crossborderarea")
+router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("activity-lines", ActivityLineViewSet, basename="activityline")
+router.register("deal-themes", DealThemeViewSet, basename="dealtheme")
+router.register("transversal-themes", TransversalThemeViewSet, basename="transversaltheme")
 
 admin.site.site_header = _("MOT border-towns portal")
 admin.site.site_title = _("MOT portal admin")
@@ -39,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path(_("data-and-credits/"), views.credits, name="credits"),
     path("", include("towns.urls")),
+    path("", include("workplan.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

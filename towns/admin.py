@@ -2,19 +2,11 @@
 
 from django.contrib import admin
 from django.db.models import Count
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
+from mot_portal.admin import PublicLinkMixin
 from towns.models import Country, CrossBorderArea, DataImport, Department, Intercommunality, Partner, Region, Town
-
-
-class PublicLinkMixin:
-    @admin.display(description=_("public page"))
-    def public_link(self, obj) -> str:
-        if not obj.pk:
-            return "—"
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), _("View"))
 
 
 class BorderDistanceFilter(admin.SimpleListFilter):

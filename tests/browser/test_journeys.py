@@ -65,3 +65,20 @@ def test_pages_work_on_a_phone(live_server, browser, towns):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page scrolls sideways on a phone ({width}px)"
     context.close()
+
+
+def test_programme_tree_collapses_and_filters(live_server, page):
+    from tests.workplan.test_import import FILE
+    from workplan.services import programme_import
+
+    programme_import(path=FILE)
+    page.goto(f"{live_server.url}/en/work-programme/2025/")
+    line = page.get_by_text("Echanges avec Ministères et ANCT")
+    assert line.is_visible()
+    page.locator("#n-1-1-1 > summary .code").click()  # collapse action 1.1.1
+    assert not line.is_visible()
+    page.get_by_label("Cross-border Deal theme").select_option("4")
+    page.get_by_role("button", name="Apply").click()
+    assert page.get_by_role("heading", name="2 entries of 103 match").is_visible()
+    page.get_by_role("link", name="English").click()  # already English: the link keeps the filters
+    assert "deal=4" in page.url

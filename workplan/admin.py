@@ -1,0 +1,111 @@
+"""Admin of the work programme: the programme with its axes, each node with the items under it."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationTabularInline
+
+from mot_portal.admin import PublicLinkMixin
+from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem
+
+
+class ChildInline(TranslationTabularInline):
+    """The items right under a node (or the axes of a programme), in order; edit ``position`` to reorder."""
+
+    model = WorkItem
+    fk_name = "parent"
+    fields = ["position", "kind", "code", "text", "is_token", "deal_themes", "transversal_themes"]
+    extra = 0
+    ordering = ["position"]
+    show_change_link = True
+    verbose_name = _("item below")
+    verbose_name_plural = _("items below (edit the position to reorder)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("deal_themes", "transversal_themes")
+
+
+class AxisInline(ChildInline):
+    fk_name = "programme"
+    verbose_name = _("axis")
+    verbose_name_plural = _("axes (edit the position to reorder)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(kind=WorkItem.Kind.AXIS)
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+    list_display = ["year", "title", "as_of", "status", "item_count"]
+    list_filter = ["status"]
+    search_fields = ["title_fr", "title_en", "year"]
+    readonly_fields = ["public_link"]
+    inlines = [AxisInline]
+    actions = ["publish", "unpublish"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(item_count=Count("items"))
+
+    @admin.display(description=_("items"), ordering="item_count")
+    def item_count(self, obj) -> int:
+        return obj.item_count
+
+    @admin.action(description=_("Publish the selected programmes"), permissions=["change"])
+    def publish(self, request, queryset):
+        queryset.update(status=Programme.Status.PUBLISHED)
+
+    @admin.action(description=_("Unpublish the selected programmes"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        queryset.update(status=Programme.Status.DRAFT)
+
+
+class ProgrammeYearFilter(admin.SimpleListFilter):
+    title = _("programme")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        return [(str(year), str(year)) for year in Programme.objects.values_list("year", flat=True)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(programme__year=self.value()) if self.value() else queryset
+
+
+@admin.register(WorkItem)
+class WorkItemAdmin(PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+    list_display = ["code", "kind", "short_text", "is_token", "programme"]
+    list_filter = [ProgrammeYearFilter, "kind", "is_token", "deal_themes", "transversal_themes"]
+    search_fields = ["code", "text_fr", "text_en"]
+    list_select_related = ["programme"]
+    autocomplete_fields = ["parent"]
+    filter_horizontal = ["deal_themes", "transversal_themes"]
+    readonly_fields = ["public_link"]
+    inlines = [ChildInline]
+    ordering = ["-programme__year", "position"]
+
+    @admin.display(description=_("text"))
+    def short_text(self, obj) -> str:
+        return obj.text[:100]
+
+
+class ThemeAdmin(PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+    readonly_fields = ["public_link", "item_count"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(item_count=Count("items"))
+
+    @admin.display(description=_("items referring to it"), ordering="item_count")
+    def item_count(self, obj) -> int:
+        return obj.item_count
+
+
+@admin.register(DealTheme)
+class DealThemeAdmin(ThemeAdmin):
+    list_display = ["number", "name", "item_count"]
+    search_fields = ["name_fr", "name_en"]
+
+
+@admin.register(TransversalTheme)
+class TransversalThemeAdmin(ThemeAdmin):
+    list_display = ["name", "slug", "item_count"]
+    search_fields = ["name_fr", "name_en", "slug"]
+    prepopulated_fields = {"slug": ("name_fr",)}

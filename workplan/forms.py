@@ -1,0 +1,31 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from workplan.selectors import ProgrammeFilters
+
+
+class ProgrammeFilterForm(forms.Form):
+    """The filters of the programme page; the choices come from the programme and its themes."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    axis = forms.ChoiceField(label=_("Axis"), required=False)
+    deal = forms.TypedChoiceField(label=_("Cross-border Deal theme"), required=False, coerce=int, empty_value=None)
+    transversal = forms.ChoiceField(label=_("Transversal theme"), required=False)
+    token = forms.BooleanField(label=_("Only work under the tokens of the modular offer"), required=False)
+
+    def __init__(self, *args, axes, deal_themes, transversal_themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        self.fields["axis"].choices = everything + [(a.code, f"{a.code}. {a.text}") for a in axes]
+        self.fields["deal"].choices = everything + [(t.number, f"{t.number}. {t.name}") for t in deal_themes]
+        self.fields["transversal"].choices = everything + [(t.slug, t.name) for t in transversal_themes]
+
+    def filters(self) -> ProgrammeFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return ProgrammeFilters(
+            axis=data.get("axis") or None,
+            deal_theme=data.get("deal"),
+            transversal_theme=data.get("transversal") or None,
+            token=bool(data.get("token")),
+            search=(data.get("q") or "").strip(),
+        )
