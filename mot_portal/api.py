@@ -23,7 +23,7 @@ class LanguageAutoSchema(AutoSchema):
         parameters = [LANG_PARAMETER, *super().get_override_parameters()]
         lookup = getattr(self.view, "lookup_field", None)
         if lookup and "{" + lookup + "}" in self.path:
-            field = self.view.queryset.model._meta.get_field(lookup)
+            field = self.view.get_queryset().model._meta.get_field(lookup)
             parameters.append(
                 OpenApiParameter(lookup, OpenApiTypes.STR, OpenApiParameter.PATH, description=str(field.help_text))
             )

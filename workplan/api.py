@@ -51,7 +51,10 @@ class ActivityLineSerializer(serializers.ModelSerializer):
             "transversal_themes",
             "is_token",
         ]
-        extra_kwargs = {"code": {"help_text": "Code of the node the line is under, e.g. 3.1.1."}}
+        extra_kwargs = {
+            "id": {"help_text": "Identifier of the line."},
+            "code": {"help_text": "Code of the node the line is under, e.g. 3.1.1."},
+        }
 
 
 def _schema(name: str, fields: dict, help_text: str):
@@ -78,11 +81,13 @@ NODE_FIELDS = {
     "lines": _schema("ProgrammeLine", LINE_FIELDS, "Activity lines directly under the node."),
 }
 ACTION_FIELDS = NODE_FIELDS
-SUB_AXIS_FIELDS = {**NODE_FIELDS, "actions": _schema("ProgrammeAction", ACTION_FIELDS, "Actions of the sub-axis.")}
+# One component instance, used by sub-axes and axes alike (two would clash in the schema).
+ACTIONS = _schema("ProgrammeAction", ACTION_FIELDS, "Actions of the node (under an axis: codes x.0.y).")
+SUB_AXIS_FIELDS = {**NODE_FIELDS, "actions": ACTIONS}
 AXIS_FIELDS = {
     **NODE_FIELDS,
     "sub_axes": _schema("ProgrammeSubAxis", SUB_AXIS_FIELDS, "Sub-axes of the axis."),
-    "actions": _schema("ProgrammeAction", ACTION_FIELDS, "Actions directly under the axis (codes x.0.y)."),
+    "actions": ACTIONS,
 }
 
 
