@@ -45,7 +45,7 @@ migrate: install
 data: install ## Load the open data and the records named by the sources (quick when already loaded)
 	$(BIN)/python manage.py import_towns
 	$(BIN)/python manage.py load_content
-	$(BIN)/python manage.py import_workplan
+	$(BIN)/python manage.py import_workplan --status published
 
 lint: install-dev ## ruff lint and format check
 	$(BIN)/ruff check .

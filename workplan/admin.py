@@ -1,5 +1,6 @@
 """Admin of the work programme: the programme with its axes, each node with the items under it."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -9,10 +10,28 @@ from mot_portal.admin import PublicLinkMixin
 from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem
 
 
+class ChildForm(forms.ModelForm):
+    """A row under a node: an activity line may leave its code empty, it takes its node's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "code" in self.fields:
+            self.fields["code"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = self.instance.parent if self.instance.parent_id else None
+        if not cleaned.get("code") and parent is not None and cleaned.get("kind") == WorkItem.Kind.LINE:
+            cleaned["code"] = parent.code
+        return cleaned
+
+
 class ChildInline(TranslationTabularInline):
-    """The items right under a node (or the axes of a programme), in order; edit ``position`` to reorder."""
+    """The items right under a node, in order; edit ``position`` to reorder. The programme comes from
+    the parent (``WorkItem.clean``), and a line takes its node's code when left empty."""
 
     model = WorkItem
+    form = ChildForm
     fk_name = "parent"
     fields = ["position", "kind", "code", "text", "is_token", "deal_themes", "transversal_themes"]
     extra = 0
@@ -25,8 +44,18 @@ class ChildInline(TranslationTabularInline):
         return super().get_queryset(request).prefetch_related("deal_themes", "transversal_themes")
 
 
+class AxisForm(ChildForm):
+    """A row of the programme's axes: its kind is fixed before the model validates it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.kind = WorkItem.Kind.AXIS
+
+
 class AxisInline(ChildInline):
+    form = AxisForm
     fk_name = "programme"
+    fields = ["position", "code", "text", "is_token", "deal_themes", "transversal_themes"]
     verbose_name = _("axis")
     verbose_name_plural = _("axes (edit the position to reorder)")
 
@@ -67,7 +96,10 @@ class ProgrammeYearFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in Programme.objects.values_list("year", flat=True)]
 
     def queryset(self, request, queryset):
-        return queryset.filter(programme__year=self.value()) if self.value() else queryset
+        value = self.value()
+        if value and value.isascii() and value.isdigit() and len(value) == 4:
+            return queryset.filter(programme__year=int(value))
+        return queryset
 
 
 @admin.register(WorkItem)

@@ -176,8 +176,8 @@ class ActivityLineViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ActivityLineSerializer
     filterset_class = ActivityLineFilter
-    ordering_fields = ["id", "code"]
-    ordering = ["id"]
+    ordering_fields = ["id", "code", "position"]
+    ordering = ["-programme__year", "position", "id"]
     queryset = (
         WorkItem.objects.lines()
         .published()

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -7,10 +8,14 @@ from towns.filters import SearchFilter
 from workplan.models import NODE_CODE_REGEX, DealTheme, Programme, TransversalTheme, WorkItem
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A whole year: 2025.5 is an error, not 2025."""
+
+    field_class = forms.IntegerField
+
+
 class ProgrammeFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(
-        min_value=2000, max_value=2100, label=_("Year"), help_text=_("Year of the programme, e.g. 2025.")
-    )
+    year = YearFilter(min_value=2000, max_value=2100, label=_("Year"), help_text=_("Year of the programme, e.g. 2025."))
 
     class Meta:
         model = Programme
@@ -18,7 +23,7 @@ class ProgrammeFilter(django_filters.FilterSet):
 
 
 class ActivityLineFilter(django_filters.FilterSet):
-    programme = django_filters.NumberFilter(
+    programme = YearFilter(
         field_name="programme__year",
         min_value=2000,
         max_value=2100,
@@ -33,24 +38,24 @@ class ActivityLineFilter(django_filters.FilterSet):
         help_text=_("Code of a node: its lines and those of the nodes below it (3.1 gives 3.1 and 3.1.x)."),
     )
     deal_theme = django_filters.ModelChoiceFilter(
-        field_name="deal_themes",
         to_field_name="number",
         queryset=DealTheme.objects.all(),
+        method="filter_inherited",
         label=_("Cross-border Deal theme"),
-        help_text=_("Number of a Cross-border Deal theme the line refers to."),
+        help_text=_("Number of a Cross-border Deal theme the line, or a node above it, refers to."),
     )
     transversal_theme = django_filters.ModelChoiceFilter(
-        field_name="transversal_themes",
         to_field_name="slug",
         queryset=TransversalTheme.objects.all(),
+        method="filter_inherited",
         label=_("Transversal theme"),
-        help_text=_("Slug of a transversal theme the line refers to."),
+        help_text=_("Slug of a transversal theme the line, or a node above it, refers to."),
     )
     is_token = django_filters.ChoiceFilter(
         choices=[("true", "true"), ("false", "false")],
         method="filter_is_token",
         label=_("Token"),
-        help_text=_("true: only the lines that fall under the tokens of the modular offer."),
+        help_text=_("true: the lines under the tokens of the modular offer, by their own flag or a node's above."),
     )
     search = SearchFilter(fields=("text_fr", "text_en"), help_text=_("Words in the text of the line."))
 
@@ -61,5 +66,20 @@ class ActivityLineFilter(django_filters.FilterSet):
     def filter_code(self, queryset, name, value):
         return queryset.filter(Q(code=value) | Q(code__startswith=f"{value}."))
 
+    # A line inherits what the nodes above it say, as on the programme page: the lines of a token action
+    # fall under the tokens too. Lines sit at most three levels down (axis › sub-axis › action › line).
+    ANCESTRY = ("", "parent__", "parent__parent__", "parent__parent__parent__")
+
+    def _inherited(self, field: str, value) -> Q:
+        condition = Q()
+        for prefix in self.ANCESTRY:
+            condition |= Q(**{f"{prefix}{field}": value})
+        return condition
+
+    def filter_inherited(self, queryset, name, value):
+        field = "deal_themes" if name == "deal_theme" else "transversal_themes"
+        return queryset.filter(pk__in=WorkItem.objects.filter(self._inherited(field, value)).values("pk"))
+
     def filter_is_token(self, queryset, name, value):
-        return queryset.filter(is_token=value == "true")
+        token = self._inherited("is_token", True)
+        return queryset.filter(token) if value == "true" else queryset.exclude(token)

@@ -20,8 +20,22 @@ class ProgrammeFilterForm(forms.Form):
         self.fields["deal"].choices = everything + [(t.number, f"{t.number}. {t.name}") for t in deal_themes]
         self.fields["transversal"].choices = everything + [(t.slug, t.name) for t in transversal_themes]
 
+    def add_counts(self, facets: dict) -> None:
+        """Show next to each choice how many entries it would give (the other filters kept)."""
+        for name, key in (("axis", "axis"), ("deal", "deal"), ("transversal", "transversal")):
+            field = self.fields[name]
+            field.choices = [
+                (value, label if value in ("", None) else f"{label} ({facets[key][value]})")
+                for value, label in field.choices
+            ]
+        # Bound fields keep the label they were built with: set it on both.
+        label = f"{self.fields['token'].label} ({facets['token']['token']})"
+        self.fields["token"].label = self["token"].label = label
+
     def filters(self) -> ProgrammeFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        """The filters that are valid: one bad value shows its error and leaves the others working."""
+        self.is_valid()
+        data = self.cleaned_data
         return ProgrammeFilters(
             axis=data.get("axis") or None,
             deal_theme=data.get("deal"),

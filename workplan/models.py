@@ -1,7 +1,9 @@
 """The MOT work programme: a programme holds a tree of axes, sub-axes, actions and activity lines."""
 
 import re
+import unicodedata
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -9,6 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 NODE_CODE_REGEX = r"^[0-9]+(?:\.[0-9]+){0,2}$"
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, single spaces: how names and searches are compared."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(text.lower().split())
 
 
 class DealTheme(models.Model):
@@ -107,9 +115,6 @@ class WorkItemQuerySet(models.QuerySet):
     def published(self) -> "WorkItemQuerySet":
         return self.filter(programme__status=Programme.Status.PUBLISHED)
 
-    def with_themes(self) -> "WorkItemQuerySet":
-        return self.prefetch_related("deal_themes", "transversal_themes")
-
 
 class WorkItem(models.Model):
     """A node of the programme tree (axis, sub-axis, action) or an activity line under a node.
@@ -195,6 +200,39 @@ class WorkItem(models.Model):
     def get_absolute_url(self) -> str:
         url = reverse("workplan:node", kwargs={"year": self.programme.year, "code": self.code})
         return f"{url}#{self.anchor}" if self.is_line else url
+
+    ALLOWED_PARENTS = {
+        Kind.AXIS: (),
+        Kind.SUB_AXIS: (Kind.AXIS,),
+        Kind.ACTION: (Kind.AXIS, Kind.SUB_AXIS),
+        Kind.LINE: (Kind.AXIS, Kind.SUB_AXIS, Kind.ACTION),
+    }
+
+    def clean(self) -> None:
+        """Keep the tree consistent when staff add or move items in the admin."""
+        parent = self.parent
+        if parent is not None and not self.programme_id:
+            self.programme_id = parent.programme_id
+        if self.kind == self.Kind.LINE and parent is not None and not self.code:
+            self.code = parent.code
+        errors = {}
+        allowed = self.ALLOWED_PARENTS.get(self.kind, ())
+        if parent is None and allowed:
+            errors["parent"] = _("Only an axis has no parent.")
+        elif parent is not None and parent.kind not in allowed:
+            errors["parent"] = _("An item of kind “%(kind)s” cannot be placed under an item of kind “%(parent)s”.") % {
+                "kind": self.get_kind_display().lower(),
+                "parent": parent.get_kind_display().lower(),
+            }
+        elif parent is not None and parent.programme_id != self.programme_id:
+            errors["parent"] = _("The parent belongs to another programme.")
+        elif parent is not None and self.code:
+            if self.kind == self.Kind.LINE and self.code != parent.code:
+                errors["code"] = _("An activity line carries the code of its node (%(code)s).") % {"code": parent.code}
+            elif self.kind != self.Kind.LINE and not self.code.startswith(f"{parent.code}."):
+                errors["code"] = _("The code must start with the parent's code (%(code)s.).") % {"code": parent.code}
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_line(self) -> bool:

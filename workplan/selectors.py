@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem
+from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem, normalise
 
 
 @dataclass
@@ -58,17 +58,19 @@ def programme_items(*, programme: Programme) -> list[WorkItem]:
 
 
 def programme_tree(*, items: list[WorkItem]) -> list[TreeNode]:
-    nodes: dict[int, TreeNode] = {}
+    """The tree of ``items`` (given in position order). Two passes, so that a child placed before its
+    parent by a manual reordering still finds it."""
+    nodes = {item.pk: TreeNode(item) for item in items if not item.is_line}
     axes: list[TreeNode] = []
     for item in items:
+        parent = nodes.get(item.parent_id)
         if item.is_line:
-            nodes[item.parent_id].lines.append(item)
-            continue
-        node = nodes[item.pk] = TreeNode(item)
-        if item.parent_id is None:
-            axes.append(node)
-        else:
-            nodes[item.parent_id].children.append(node)
+            if parent is not None:
+                parent.lines.append(item)
+        elif item.parent_id is None:
+            axes.append(nodes[item.pk])
+        elif parent is not None:
+            parent.children.append(nodes[item.pk])
     return axes
 
 
@@ -95,7 +97,7 @@ def _facts(item: WorkItem, ancestors: list[WorkItem]) -> dict:
         "deal": {t.number for i in chain for t in i.deal_themes.all()},
         "transversal": {t.slug for i in chain for t in i.transversal_themes.all()},
         "token": any(i.is_token for i in chain),
-        "text": " ".join(f"{i.text_fr} {i.text_en or ''}" for i in chain).casefold(),
+        "text": normalise(" ".join(f"{i.text_fr} {i.text_en or ''}" for i in chain)),
     }
 
 
@@ -109,7 +111,7 @@ def _matches(facts: dict, filters: ProgrammeFilters, *, ignore: str | None = Non
             or filters.transversal_theme in facts["transversal"]
         )
         and (ignore == "token" or not filters.token or facts["token"])
-        and (not filters.search or filters.search.casefold() in facts["text"])
+        and (not filters.search or normalise(filters.search) in facts["text"])
     )
 
 
@@ -181,7 +183,7 @@ def theme_items(*, deal_theme: DealTheme | None = None, transversal_theme: Trans
     return (
         WorkItem.objects.published()
         .filter(relation)
-        .select_related("programme", "parent__parent")
+        .select_related("programme")
         .prefetch_related("deal_themes", "transversal_themes")
         .order_by("-programme__year", "position")
     )

@@ -5,21 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem
+from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem, normalise
 
 HEADER = re.compile(
     r"PROGRAMME DE TRAVAIL DE LA MOT (?P<year>\d{4})(?: \(au (?P<day>\d{2})/(?P<month>\d{2})/(?P<y>\d{4})\))?"
 )
 CODE = re.compile(r"[0-9]+(?:\.[0-9]+)*")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
+# Any "(cf. … thème …)" reference: one that DEAL_REF or TRANSVERSAL_REF cannot read is an error, not ignored.
+ANY_THEME_REF = re.compile(r"\(cf\.?[^)]*th[eè]mes?\b[^)]*\)", re.IGNORECASE)
 AXIS_PREFIX = re.compile(r"^AXE\s+\d+\s*-\s*", re.IGNORECASE)
 DEAL_REF = re.compile(r"\(cf\.?\s+cross-border deal th[eè]me\s+(\d+)\)", re.IGNORECASE)
 TRANSVERSAL_REF = re.compile(r"\(cf\.?\s+th[eè]me transversal\s+([^)]+)\)", re.IGNORECASE)
@@ -72,12 +75,6 @@ class ImportResult:
     deleted: int
 
 
-def normalise(text: str) -> str:
-    """Lower case, no accents, single spaces: how theme names are matched."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join(text.lower().split())
-
-
 class _Paragraphs(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -113,15 +110,17 @@ def programme_parse(*, path: Path) -> ParsedProgramme:
     except FileNotFoundError:
         raise ProgrammeFileError(name, None, "file not found") from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ProgrammeFileError(name, line, f"not valid UTF-8 (byte {raw[exc.start]:#04x})") from None
-    lines = text.splitlines()
+    # Only "\n" ends a row: str.splitlines() would also split on vertical tabs or U+2028 inside a cell.
+    lines = [row.removesuffix("\r") for row in text.split("\n")]
     if not text.strip():
         raise ProgrammeFileError(name, 1, "the file is empty")
 
     header: tuple[int, str, dt.date | None] | None = None
+    current_code: str | None = None
     items: list[ParsedItem] = []
     nodes: dict[str, ParsedItem] = {}
     deal_themes: dict[int, str] = {}
@@ -131,8 +130,8 @@ def programme_parse(*, path: Path) -> ParsedProgramme:
     for number, row in enumerate(lines, start=1):
         if not row.strip():
             continue
-        if "\x00" in row:
-            raise ProgrammeFileError(name, number, "NUL character")
+        if CONTROL.search(row):
+            raise ProgrammeFileError(name, number, "control character in the row")
         code, _tab, content = row.partition("\t")
         code, content = code.strip(), " ".join(content.split())
 
@@ -165,6 +164,8 @@ def programme_parse(*, path: Path) -> ParsedProgramme:
                     match = DEAL_ITEM.match(paragraph)
                     if not match:
                         raise ProgrammeFileError(name, number, f"not a Deal theme: {paragraph!r}")
+                    if int(match[1]) in deal_themes:
+                        raise ProgrammeFileError(name, number, f"Deal theme {match[1]} is listed twice")
                     deal_themes[int(match[1])] = match[2].strip()
             elif heading.startswith("themes transversaux"):
                 for paragraph in paragraphs[1:]:
@@ -172,14 +173,16 @@ def programme_parse(*, path: Path) -> ParsedProgramme:
                     if not match:
                         raise ProgrammeFileError(name, number, f"not a transversal theme: {paragraph!r}")
                     theme = match[1].strip()
+                    if slugify(normalise(theme)) in transversal_themes:
+                        raise ProgrammeFileError(name, number, f"transversal theme {theme!r} is listed twice")
                     transversal_themes[slugify(normalise(theme))] = theme
             else:
                 raise ProgrammeFileError(name, number, f"unknown NEW list: {paragraphs[0]!r}")
             continue
 
         if not CODE.fullmatch(code):
-            if not content:
-                # A legend or footnote row: its text stands in the code column and it carries no work.
+            if not content and not code[:1].isdigit() and " " in code:
+                # A legend or footnote row: prose in the code column, and no work in the text column.
                 skipped += 1
                 continue
             raise ProgrammeFileError(name, number, f"bad code {code!r}")
@@ -194,7 +197,14 @@ def programme_parse(*, path: Path) -> ParsedProgramme:
         item = ParsedItem(kind="", code=code, text=content, line=number, is_token=bool(TOKEN.search(content)))
         item.deal_numbers = [int(n) for n in DEAL_REF.findall(content)]
         item.transversal_keys = [slugify(normalise(t)) for t in TRANSVERSAL_REF.findall(content)]
+        for reference in ANY_THEME_REF.findall(content):
+            if not (DEAL_REF.fullmatch(reference) or TRANSVERSAL_REF.fullmatch(reference)):
+                raise ProgrammeFileError(name, number, f"unreadable theme reference {reference!r}")
         if code in nodes:
+            if code != current_code:
+                raise ProgrammeFileError(
+                    name, number, f"code {code} comes back after {current_code}: its lines must follow its title"
+                )
             item.kind, item.parent_code = WorkItem.Kind.LINE, code
         else:
             item.kind = KIND_BY_DEPTH[len(parts)]
@@ -207,10 +217,13 @@ def programme_parse(*, path: Path) -> ParsedProgramme:
                     raise ProgrammeFileError(name, number, f"orphan code {code}: no node {parent} above it")
                 item.parent_code = parent
             nodes[code] = item
+            current_code = code
         items.append(item)
 
     if header is None:
         raise ProgrammeFileError(name, None, "no programme header (a row starting with Axe)")
+    if not items:
+        raise ProgrammeFileError(name, None, "no axis, action or line: the programme would be empty")
     for item in items:
         for theme in item.deal_numbers:
             if theme not in deal_themes:
@@ -241,70 +254,85 @@ def _set_english(obj, field: str, value: str | None) -> bool:
 def programme_import(
     *,
     path: Path,
-    status: str = Programme.Status.PUBLISHED,
+    status: str = Programme.Status.DRAFT,
     translations: Path | None = DEFAULT_TRANSLATIONS,
 ) -> ImportResult:
     """Create or update the programme of the file's year, its themes and its whole tree.
 
     Idempotent: an unchanged file changes nothing, and English texts already set are kept. Atomic:
     the file is parsed and checked before the first write, and a failure leaves the database as it was.
-    Other years' programmes are never touched.
+    Other years' programmes are never touched: a theme that exists already keeps its names (themes are
+    shared by every year; staff rename them in the admin). ``status`` applies to a new programme only.
     """
     parsed = programme_parse(path=path)
     english = _load_translations(translations)
+    try:
+        return _write(parsed, path=path, status=status, english=english)
+    except ValidationError as exc:
+        line = getattr(exc, "source_line", None)
+        raise ProgrammeFileError(path.name, line, f"invalid value: {_messages(exc)}") from None
 
-    deal_ids: dict[int, DealTheme] = {}
-    for number, name_fr in parsed.deal_themes.items():
-        theme, _created = DealTheme.objects.get_or_create(number=number, defaults={"name_fr": name_fr})
-        changed = theme.name_fr != name_fr
-        theme.name_fr = name_fr
-        changed |= _set_english(theme, "name", english.get("deal_themes", {}).get(str(number)))
-        if changed:
-            theme.full_clean()
-            theme.save()
-        deal_ids[number] = theme
-    transversal_ids: dict[str, TransversalTheme] = {}
-    for slug, name_fr in parsed.transversal_themes.items():
-        theme, _created = TransversalTheme.objects.get_or_create(slug=slug, defaults={"name_fr": name_fr})
-        changed = theme.name_fr != name_fr
-        theme.name_fr = name_fr
-        changed |= _set_english(theme, "name", english.get("transversal_themes", {}).get(slug))
-        if changed:
-            theme.full_clean()
-            theme.save()
-        transversal_ids[slug] = theme
+
+def _messages(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+def _clean(obj, line: int | None = None, **kwargs) -> None:
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as exc:
+        exc.source_line = line
+        raise
+
+
+def _theme_upsert(model, lookup: dict, name_fr: str, name_en: str | None):
+    theme = model.objects.filter(**lookup).first()
+    if theme is None:
+        theme = model(**lookup, name_fr=name_fr)
+    changed = theme.pk is None
+    changed |= _set_english(theme, "name", name_en)
+    if changed:
+        _clean(theme)
+        theme.save()
+    return theme
+
+
+def _write(parsed: ParsedProgramme, *, path: Path, status: str, english: dict) -> ImportResult:
+    deal_ids = {
+        number: _theme_upsert(DealTheme, {"number": number}, name, english.get("deal_themes", {}).get(str(number)))
+        for number, name in parsed.deal_themes.items()
+    }
+    transversal_ids = {
+        slug: _theme_upsert(TransversalTheme, {"slug": slug}, name, english.get("transversal_themes", {}).get(slug))
+        for slug, name in parsed.transversal_themes.items()
+    }
 
     year_english = english.get("programmes", {}).get(str(parsed.year), {})
-    programme, created = Programme.objects.get_or_create(
-        year=parsed.year,
-        defaults={"title_fr": parsed.title, "as_of": parsed.as_of, "status": status, "source": path.name},
-    )
-    changed = False
+    programme = Programme.objects.filter(year=parsed.year).first()
+    created = programme is None
+    if created:
+        programme = Programme(year=parsed.year, status=status)
+    changed = created
     for attr, value in (("title_fr", parsed.title), ("as_of", parsed.as_of), ("source", path.name)):
         if getattr(programme, attr) != value:
             setattr(programme, attr, value)
             changed = True
     changed |= _set_english(programme, "title", year_english.get("title"))
-    if changed or created:
-        programme.full_clean()
+    if changed:
+        _clean(programme)
         programme.save()
 
-    # Existing items are matched by their place in the tree: nodes by code, lines by node, text and rank
-    # among identical texts. A matched item keeps its primary key and its English text.
-    existing: dict[tuple, WorkItem] = {}
-    occurrences: Counter[tuple] = Counter()
-    for item in programme.items.order_by("position"):
-        key = _key(item.kind, item.code, item.text_fr, occurrences)
-        existing[key] = item
-    occurrences = Counter()
-
+    matched = _match_existing(programme, parsed.items)
     node_english = year_english.get("nodes", {})
     saved: dict[str, WorkItem] = {}
     seen_pks: set[int] = set()
     created_count = updated = 0
     for position, parsed_item in enumerate(parsed.items, start=1):
-        key = _key(parsed_item.kind, parsed_item.code, parsed_item.text, occurrences)
-        item = existing.get(key) or WorkItem(programme=programme, kind=parsed_item.kind, code=parsed_item.code)
+        item = matched.get(id(parsed_item)) or WorkItem(
+            programme=programme, kind=parsed_item.kind, code=parsed_item.code
+        )
         is_new = item.pk is None
         parent = saved[parsed_item.parent_code] if parsed_item.parent_code else None
         fields = {
@@ -319,7 +347,7 @@ def programme_import(
         if parsed_item.kind != WorkItem.Kind.LINE:
             dirty |= _set_english(item, "text", node_english.get(parsed_item.code))
         if dirty:
-            item.full_clean(validate_unique=False, validate_constraints=False)
+            _clean(item, parsed_item.line, validate_unique=False, validate_constraints=False)
             item.save()
             created_count += is_new
             updated += not is_new
@@ -330,7 +358,7 @@ def programme_import(
             saved[parsed_item.code] = item
     stale = programme.items.exclude(pk__in=seen_pks)
     deleted = stale.count()
-    # Children first, so that a removed node never takes a kept line with it through CASCADE.
+    # Lines first, so that a removed node never takes a kept line with it through CASCADE.
     stale.filter(kind=WorkItem.Kind.LINE).delete()
     stale.delete()
 
@@ -351,10 +379,56 @@ def programme_import(
     )
 
 
-def _key(kind: str, code: str, text: str, occurrences: Counter) -> tuple:
-    if kind != WorkItem.Kind.LINE:
-        return ("node", code)
-    base = ("line", code, text)
+def _match_existing(programme: Programme, items: list[ParsedItem]) -> dict[int, WorkItem]:
+    """Pair the parsed items with the stored ones, so that a kept item keeps its key and English text.
+
+    Nodes pair by code. Lines pair by node code and French text (and rank among identical texts); a line
+    whose text changed then pairs by its rank under its node, so a corrected typo keeps its translation.
+    """
+    stored = list(programme.items.order_by("position"))
+    nodes = {item.code: item for item in stored if not item.is_line}
+    by_text: dict[tuple, WorkItem] = {}
+    occurrences: Counter[tuple] = Counter()
+    for item in stored:
+        if item.is_line:
+            by_text[_key(item.code, item.text_fr, occurrences)] = item
+    matched: dict[int, WorkItem] = {}
+    used: set[int] = set()
+    occurrences = Counter()
+    unmatched: list[tuple[int, ParsedItem]] = []
+    for index, parsed in enumerate(items):
+        if parsed.kind != WorkItem.Kind.LINE:
+            if parsed.code in nodes and nodes[parsed.code].kind == parsed.kind:
+                matched[id(parsed)] = nodes[parsed.code]
+            continue
+        found = by_text.get(_key(parsed.code, parsed.text, occurrences))
+        if found is not None:
+            matched[id(parsed)] = found
+            used.add(found.pk)
+        else:
+            unmatched.append((index, parsed))
+    rank = Counter()
+    ranks: dict[tuple[str, int], WorkItem] = {}
+    for item in stored:
+        if item.is_line:
+            rank[item.code] += 1
+            ranks[(item.code, rank[item.code])] = item
+    rank = Counter()
+    parsed_rank: dict[int, int] = {}
+    for parsed in items:
+        if parsed.kind == WorkItem.Kind.LINE:
+            rank[parsed.code] += 1
+            parsed_rank[id(parsed)] = rank[parsed.code]
+    for _index, parsed in unmatched:
+        candidate = ranks.get((parsed.code, parsed_rank[id(parsed)]))
+        if candidate is not None and candidate.pk not in used:
+            matched[id(parsed)] = candidate
+            used.add(candidate.pk)
+    return matched
+
+
+def _key(code: str, text: str, occurrences: Counter) -> tuple:
+    base = (code, text)
     occurrences[base] += 1
     return (*base, occurrences[base])
 

@@ -32,6 +32,7 @@ def programme_detail(request: HttpRequest, year: int) -> HttpResponse:
     )
     filters = form.filters() if form.is_bound else selectors.ProgrammeFilters()
     view = selectors.programme_view(programme=programme, filters=filters)
+    form.add_counts(view.facets)
     return render(
         request,
         "workplan/programme_detail.html",

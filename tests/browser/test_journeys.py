@@ -71,7 +71,7 @@ def test_programme_tree_collapses_and_filters(live_server, page):
     from tests.workplan.test_import import FILE
     from workplan.services import programme_import
 
-    programme_import(path=FILE)
+    programme_import(path=FILE, status="published")
     page.goto(f"{live_server.url}/en/work-programme/2025/")
     line = page.get_by_text("Echanges avec Ministères et ANCT")
     assert line.is_visible()

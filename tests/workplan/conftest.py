@@ -6,4 +6,4 @@ from workplan.services import programme_import
 
 @pytest.fixture
 def programme(db):
-    return programme_import(path=FILE).programme
+    return programme_import(path=FILE, status="published").programme

@@ -40,7 +40,7 @@ def test_every_row_ends_up_in_the_tree():
 
 
 def test_programme_header_and_shape():
-    programme = programme_import(path=FILE).programme
+    programme = programme_import(path=FILE, status=Programme.Status.PUBLISHED).programme
     assert (programme.year, programme.as_of.isoformat(), programme.status) == (2025, "2025-01-29", "published")
     assert programme.title_fr == "Programme de travail de la MOT 2025"
     # Actions directly under an axis, lines directly under a sub-axis, nodes with no line.
@@ -167,6 +167,27 @@ MALFORMED = {
         "2.1.3\tCongrès des Maires",
         "unknown transversal theme 'littoral'",
     ),
+    "unreadable theme reference": (
+        replace_row("2.1.1\tSolidarités", "2.1.1\tSolidarités (cf. Cross-border deal thèmes 4 et 5)\n"),
+        "2.1.1\tSolidarités",
+        "unreadable theme reference",
+    ),
+    "code back out of place": (
+        lambda rows: [*rows, "\n1.1.1\tUne ligne égarée\n"],
+        None,
+        "code 1.1.1 comes back after 3.4.2",
+    ),
+    "bad code with empty text": (replace_row("1.2.2\tOutre-Mer", "1.2.x\t\n"), "1.2.2\tOutre-Mer", "bad code '1.2.x'"),
+    "control character in a cell": (
+        replace_row("2.3.1\tRevue de presse", "2.3.1\tRevue\x0bde presse\n"),
+        "2.3.1\tRevue de presse",
+        "control character",
+    ),
+    "Deal theme listed twice": (
+        lambda rows: [r.replace("<p>Thème 9 -", "<p>Thème 8 - Doublon</p> <p>Thème 9 -") for r in rows],
+        None,
+        "Deal theme 8 is listed twice",
+    ),
     "header of another year": (
         lambda rows: [*rows[:60], "Axe\tPROGRAMME DE TRAVAIL DE LA MOT 2024\n", *rows[60:]],
         None,
@@ -213,8 +234,58 @@ def test_unreadable_files(tmp_path, content, reason, line):
 
 def test_command(capsys, tmp_path):
     call_command("import_workplan")
+    assert Programme.objects.get().status == "draft"  # reviewed before it is published
     assert "Programme 2025: 3 axes, 10 sub axes, 25 actions, 100 lines" in capsys.readouterr().out
     bad = tmp_path / "bad.txt"
     bad.write_text("Axe\tPROGRAMME DE TRAVAIL DE LA MOT 2030\n9.9\tOrphelin\n", encoding="utf-8")
     with pytest.raises(CommandError, match=r"nothing was changed: bad.txt:2: orphan code 9.9"):
         call_command("import_workplan", str(bad))
+
+
+def test_header_only_file_is_refused(tmp_path):
+    path = tmp_path / "p.txt"
+    path.write_text("Axe\tPROGRAMME DE TRAVAIL DE LA MOT 2031\n", encoding="utf-8")
+    with pytest.raises(ProgrammeFileError, match="the programme would be empty"):
+        programme_import(path=path)
+    assert not Programme.objects.exists()
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    path = tmp_path / "p.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + FILE.read_bytes().lstrip(b"\n"))
+    assert programme_import(path=path).counts["lines"] == 100
+
+
+def test_invalid_value_found_while_writing_rolls_back_with_the_line(tmp_path):
+    programme_import(path=FILE)
+    before = list(WorkItem.objects.order_by("pk").values_list("pk", "text_fr"))
+    # Parses fine, but the new sub-axis code is longer than the column allows: found by full_clean().
+    long_code = "1." + "9" * 30
+    path = write(tmp_path, lambda rows: [*rows[:4], f"{long_code}\tSous-axe trop long\n", *rows[4:]])
+    with pytest.raises(ProgrammeFileError) as error:
+        programme_import(path=path)
+    assert error.value.line == 5
+    assert "invalid value" in error.value.reason
+    assert list(WorkItem.objects.order_by("pk").values_list("pk", "text_fr")) == before
+
+
+def test_a_corrected_line_keeps_its_key_and_translation(tmp_path):
+    programme_import(path=FILE)
+    line = WorkItem.objects.get(code="2.3.1", text_fr="Revue de presse")
+    line.text_en = "Press review"
+    line.save()
+    path = write(tmp_path, replace_row("2.3.1\tRevue de presse", "2.3.1\tRevue de presse quotidienne\n"))
+    result = programme_import(path=path)
+    line.refresh_from_db()
+    assert (result.created, result.deleted) == (0, 0)
+    assert (line.text_fr, line.text_en) == ("Revue de presse quotidienne", "Press review")
+
+
+def test_another_year_never_renames_the_shared_themes(tmp_path):
+    programme_import(path=FILE)
+    text = FILE.read_text(encoding="utf-8").replace("MOT 2025", "MOT 2026")
+    text = text.replace("Thème 3 - Gestion de l'urbanisation, aménagement, sobriété foncière", "Thème 3 - Urbanisme")
+    path = tmp_path / "p2026.txt"
+    path.write_text(text, encoding="utf-8")
+    programme_import(path=path)
+    assert DealTheme.objects.get(number=3).name_fr == "Gestion de l'urbanisation, aménagement, sobriété foncière"

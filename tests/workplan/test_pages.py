@@ -49,7 +49,7 @@ def test_the_whole_tree_in_order_collapsible_without_javascript(client, programm
     assert positions == sorted(positions)
     assert html.count('<details class="node') == len(codes)
     assert 'id="n-3-1-1"' in html
-    assert "Axis 3 – Building and delivering cross-border projects" in html
+    assert "Building and delivering cross-border projects" in html
     assert "103 entries" in html
     for line in WorkItem.objects.lines():
         assert f'id="{line.anchor}"' in html
@@ -144,3 +144,29 @@ def test_programme_page_queries_do_not_grow_with_the_tree(client, programme, dja
         client.get("/en/work-programme/2025/", {"deal": "3", "token": "on"})
     with django_assert_max_num_queries(8):
         client.get("/en/work-programme/2025/3.1.1/")
+
+
+def test_one_bad_filter_keeps_the_others(client, programme):
+    response = client.get("/en/work-programme/2025/", {"deal": "abc", "q": "Strasbourg"})
+    assert response.context["view"].matching == 5
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_search_ignores_accents_and_case(client, programme):
+    plain = client.get("/en/work-programme/2025/", {"q": "societe des grands projets"}).context["view"]
+    accented = client.get("/en/work-programme/2025/", {"q": "Société des Grands Projets"}).context["view"]
+    assert plain.matching == accented.matching == 1
+
+
+def test_choices_show_their_counts(client, programme):
+    html = client.get("/en/work-programme/2025/", {"axis": "2"}).content.decode()
+    assert "4. Mobility and cross-border public transport (2)</option>" in html
+    assert "Only work under the tokens of the modular offer (1)" in html
+
+
+def test_tree_headings_and_links_outside_summaries(client, programme):
+    html = client.get("/en/work-programme/2025/").content.decode()
+    assert '<summary><h3 class="node-heading"><span class="code">1</span>' in html
+    assert '<summary><h5 class="node-heading"><span class="code">1.1.1</span>' in html
+    summaries = html.split("<summary>")[1:]
+    assert all("<a " not in part.split("</summary>")[0].split('<a class="tag')[0] for part in summaries)

@@ -24,8 +24,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--status",
             choices=Programme.Status.values,
-            default=Programme.Status.PUBLISHED,
-            help="Status of a programme created by this import (an existing programme keeps its status).",
+            default=Programme.Status.DRAFT,
+            help="Status of a programme this import creates (default: draft, to review before publishing; "
+            "an existing programme keeps its status).",
         )
 
     def handle(self, *args, path: Path, status: str, **options):
