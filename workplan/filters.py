@@ -3,6 +3,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from towns.filters import SearchFilter
 from workplan.models import NODE_CODE_REGEX, DealTheme, Programme, TransversalTheme, WorkItem
@@ -22,6 +24,16 @@ class ProgrammeFilter(django_filters.FilterSet):
         fields = ["year"]
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class DealThemeFilter(django_filters.ModelChoiceFilter):
+    """A Deal theme given by its number."""
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class TransversalThemeFilter(django_filters.ModelChoiceFilter):
+    """A transversal theme given by its slug."""
+
+
 class ActivityLineFilter(django_filters.FilterSet):
     programme = YearFilter(
         field_name="programme__year",
@@ -37,14 +49,14 @@ class ActivityLineFilter(django_filters.FilterSet):
         label=_("Code"),
         help_text=_("Code of a node: its lines and those of the nodes below it (3.1 gives 3.1 and 3.1.x)."),
     )
-    deal_theme = django_filters.ModelChoiceFilter(
+    deal_theme = DealThemeFilter(
         to_field_name="number",
         queryset=DealTheme.objects.all(),
         method="filter_inherited",
         label=_("Cross-border Deal theme"),
         help_text=_("Number of a Cross-border Deal theme the line, or a node above it, refers to."),
     )
-    transversal_theme = django_filters.ModelChoiceFilter(
+    transversal_theme = TransversalThemeFilter(
         to_field_name="slug",
         queryset=TransversalTheme.objects.all(),
         method="filter_inherited",
