@@ -16,6 +16,15 @@ DATA_DIR = settings.BASE_DIR / "fixtures" / "data"
 CONTENT_FILE = settings.BASE_DIR / "fixtures" / "content" / "towns.json"
 
 
+def localized_url(name: str, lang: str, **kwargs) -> str:
+    """The URL of a named page in a language (French URLs are translated)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(lang):
+        return reverse(name, kwargs=kwargs or None)
+
+
 def require_service(available: bool, reason: str) -> None:
     """Skip a test needing a missing service, except in CI where a missing service is a failure."""
     if available:

@@ -1,17 +1,12 @@
 """URL converters: a malformed code never reaches the database (PostgreSQL rejects NUL bytes with a 500)."""
 
+from mot_portal.converters import CodeConverter
 from towns.models import INSEE_CODE_REGEX, SIREN_REGEX
 
 
-class InseeCodeConverter:
+class InseeCodeConverter(CodeConverter):
     regex = INSEE_CODE_REGEX.strip("^$")
 
-    def to_python(self, value: str) -> str:
-        return value
 
-    def to_url(self, value: str) -> str:
-        return value
-
-
-class SirenConverter(InseeCodeConverter):
+class SirenConverter(CodeConverter):
     regex = SIREN_REGEX.strip("^$")

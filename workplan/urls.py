@@ -1,17 +1,13 @@
 from django.urls import path, register_converter
 from django.utils.translation import gettext_lazy as _
 
+from mot_portal.converters import CodeConverter
 from workplan import views
+from workplan.models import NODE_CODE_REGEX
 
 
-class NodeCodeConverter:
-    regex = r"[0-9]+(?:\.[0-9]+){0,2}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
+class NodeCodeConverter(CodeConverter):
+    regex = NODE_CODE_REGEX.strip("^$")
 
 
 register_converter(NodeCodeConverter, "node")

@@ -3,18 +3,12 @@
 import re
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 from django.utils.html import escape
 
+from tests.conftest import localized_url as url
 from towns.models import CrossBorderArea, Town
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_data")]
-
-
-def url(name: str, lang: str, **kwargs) -> str:
-    with translation.override(lang):
-        return reverse(name, kwargs=kwargs or None)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -1,17 +1,11 @@
 """Public pages of the work programme, in French and English."""
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
+from tests.conftest import localized_url as url
 from workplan.models import Programme, WorkItem
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name: str, lang: str, **kwargs) -> str:
-    with translation.override(lang):
-        return reverse(name, kwargs=kwargs or None)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
