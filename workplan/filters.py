@@ -3,8 +3,6 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from towns.filters import SearchFilter
 from workplan.models import NODE_CODE_REGEX, DealTheme, Programme, TransversalTheme, WorkItem
@@ -24,16 +22,6 @@ class ProgrammeFilter(django_filters.FilterSet):
         fields = ["year"]
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class DealThemeFilter(django_filters.ModelChoiceFilter):
-    """A Deal theme given by its number."""
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class TransversalThemeFilter(django_filters.ModelChoiceFilter):
-    """A transversal theme given by its slug."""
-
-
 class ActivityLineFilter(django_filters.FilterSet):
     programme = YearFilter(
         field_name="programme__year",
@@ -49,17 +37,17 @@ class ActivityLineFilter(django_filters.FilterSet):
         label=_("Code"),
         help_text=_("Code of a node: its lines and those of the nodes below it (3.1 gives 3.1 and 3.1.x)."),
     )
-    deal_theme = DealThemeFilter(
+    deal_theme = django_filters.ModelChoiceFilter(
         to_field_name="number",
         queryset=DealTheme.objects.all(),
-        method="filter_inherited",
+        method="filter_deal_theme",
         label=_("Cross-border Deal theme"),
         help_text=_("Number of a Cross-border Deal theme the line, or a node above it, refers to."),
     )
-    transversal_theme = TransversalThemeFilter(
+    transversal_theme = django_filters.ModelChoiceFilter(
         to_field_name="slug",
         queryset=TransversalTheme.objects.all(),
-        method="filter_inherited",
+        method="filter_transversal_theme",
         label=_("Transversal theme"),
         help_text=_("Slug of a transversal theme the line, or a node above it, refers to."),
     )
@@ -88,9 +76,15 @@ class ActivityLineFilter(django_filters.FilterSet):
             condition |= Q(**{f"{prefix}{field}": value})
         return condition
 
-    def filter_inherited(self, queryset, name, value):
-        field = "deal_themes" if name == "deal_theme" else "transversal_themes"
+    def _filter_inherited(self, queryset, field: str, value):
         return queryset.filter(pk__in=WorkItem.objects.filter(self._inherited(field, value)).values("pk"))
+
+    # The type hints tell the OpenAPI schema what the query parameter holds (a number, a slug).
+    def filter_deal_theme(self, queryset, name, value: int):
+        return self._filter_inherited(queryset, "deal_themes", value)
+
+    def filter_transversal_theme(self, queryset, name, value: str):
+        return self._filter_inherited(queryset, "transversal_themes", value)
 
     def filter_is_token(self, queryset, name, value):
         token = self._inherited("is_token", True)
