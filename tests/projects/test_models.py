@@ -152,3 +152,18 @@ def test_seed_content_load_is_idempotent_and_keeps_edits(seeded):
     assert projects_content_load(path=PROJECTS_FILE) == {"themes": 0, "factsheets": 0, "booklets": 0}
     assert Factsheet.objects.get(slug="destination-ardenne").summary_en == "<p>Edited.</p>"
     assert Factsheet.objects.count() == 8
+
+
+def test_load_command_reports_a_bad_entry_and_writes_nothing(tmp_path):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    content = json.loads(PROJECTS_FILE.read_text(encoding="utf-8"))
+    content["factsheets"][4]["towns"] = {"99999": ""}
+    bad = tmp_path / "projects.json"
+    bad.write_text(json.dumps(content), encoding="utf-8")
+    with pytest.raises(CommandError, match=r"nothing was changed: projects\.json"):
+        call_command("load_projects", path=bad)
+    assert not Factsheet.objects.exists()
+    assert not Theme.objects.exists()

@@ -1,7 +1,9 @@
+import json
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 from projects.services import projects_content_load
 
@@ -15,5 +17,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path: Path, **options):
-        created = projects_content_load(path=path)
+        try:
+            created = projects_content_load(path=path)
+        except (OSError, json.JSONDecodeError, KeyError, ObjectDoesNotExist, ValidationError) as exc:
+            # The load is one transaction: nothing was written.
+            raise CommandError(f"Load stopped, nothing was changed: {path.name}: {exc!r}") from exc
         self.stdout.write(", ".join(f"{n} {kind} created" for kind, n in created.items()) + ".")
