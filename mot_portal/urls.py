@@ -1,12 +1,15 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from mot_portal import views
 from mot_portal.api import router
+from mot_portal.sitemaps import SITEMAPS
+from projects.api import BookletViewSet, FactsheetViewSet, ThemeViewSet
 from towns.api import (
     CountryViewSet,
     CrossBorderAreaViewSet,
@@ -23,6 +26,9 @@ router.register("departments", DepartmentViewSet, basename="department")
 router.register("countries", CountryViewSet, basename="country")
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("cross-border-areas", CrossBorderAreaViewSet, basename="crossborderarea")
+router.register("factsheets", FactsheetViewSet, basename="factsheet")
+router.register("booklets", BookletViewSet, basename="booklet")
+router.register("themes", ThemeViewSet, basename="theme")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("activity-lines", ActivityLineViewSet, basename="activityline")
 router.register("deal-themes", DealThemeViewSet, basename="dealtheme")
@@ -38,6 +44,9 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/", include(router.urls)),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -45,6 +54,7 @@ urlpatterns += i18n_patterns(
     path(_("data-and-credits/"), views.credits, name="credits"),
     path("", include("towns.urls")),
     path("", include("workplan.urls")),
+    path("", include("projects.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -2,6 +2,8 @@
 
 from django.contrib import admin, messages
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
@@ -12,6 +14,27 @@ from projects.services import status_change
 def missing_english(obj, fields: tuple[str, ...]) -> list[str]:
     """The translated fields that have French but no English yet."""
     return [field for field in fields if getattr(obj, f"{field}_fr", None) and not getattr(obj, f"{field}_en", None)]
+
+
+class PreviewMixin:
+    """Links from the admin to the page as the public will see it: the preview while unpublished."""
+
+    preview_url_name: str
+
+    def page_url(self, obj) -> str:
+        if obj.status == Status.PUBLISHED:
+            return obj.get_absolute_url()
+        return reverse(self.preview_url_name, kwargs={"slug": obj.slug})
+
+    def get_view_on_site_url(self, obj=None):
+        return self.page_url(obj) if obj is not None and obj.pk else None
+
+    @admin.display(description=_("page"))
+    def page_link(self, obj) -> str:
+        if not obj.pk:
+            return "—"
+        label = _("View the public page") if obj.status == Status.PUBLISHED else _("Preview as the public will see it")
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', self.page_url(obj), label)
 
 
 class StatusActionsMixin:
@@ -74,14 +97,15 @@ class EnglishMissingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Factsheet)
-class FactsheetAdmin(StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
-    list_display = ["title", "status", "published_at", "english_missing", "updated_at"]
+class FactsheetAdmin(PreviewMixin, StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
+    preview_url_name = "projects:factsheet_preview"
+    list_display = ["title", "status", "published_at", "english_missing", "page_link", "updated_at"]
     list_filter = ["status", EnglishMissingFilter, "themes", "countries"]
     search_fields = ["title_fr", "title_en", "slug", "town_roles__town__name", "town_roles__town__insee_code"]
     prepopulated_fields = {"slug": ("title_fr",)}
     filter_horizontal = ["countries", "themes"]
     autocomplete_fields = ["cross_border_area"]
-    readonly_fields = ["status", "published_at", "english_missing", "photo_resized"]
+    readonly_fields = ["status", "published_at", "page_link", "english_missing", "photo_resized"]
     inlines = [FactsheetTownInline, FactsheetPartnerInline]
 
     @admin.display(description=_("English missing"))
@@ -101,12 +125,13 @@ class BookletEntryInline(admin.TabularInline):
 
 
 @admin.register(Booklet)
-class BookletAdmin(StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
-    list_display = ["title", "edition_label", "status", "published_at", "english_missing"]
+class BookletAdmin(PreviewMixin, StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
+    preview_url_name = "projects:booklet_preview"
+    list_display = ["title", "edition_label", "status", "published_at", "english_missing", "page_link"]
     list_filter = ["status"]
     search_fields = ["title_fr", "title_en", "slug"]
     prepopulated_fields = {"slug": ("title_fr",)}
-    readonly_fields = ["status", "published_at", "english_missing"]
+    readonly_fields = ["status", "published_at", "page_link", "english_missing"]
     inlines = [BookletEntryInline]
 
     @admin.display(description=_("English missing"))

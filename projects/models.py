@@ -1,12 +1,16 @@
 """Project factsheets (cross-border projects towns take part in) and the booklets that collect them."""
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from projects.sanitize import sanitize_html
+from mot_portal.sanitize import sanitize_html
+from projects.search import factsheet_search_refresh
 
 YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
 
@@ -114,6 +118,9 @@ class Factsheet(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, help_text=_("Publication date."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Full-text search documents (PostgreSQL only, kept by projects.search on save; GIN-indexed).
+    search_fr = SearchVectorField(null=True, editable=False)
+    search_en = SearchVectorField(null=True, editable=False)
 
     objects = PublishableQuerySet.as_manager()
 
@@ -121,6 +128,11 @@ class Factsheet(models.Model):
         verbose_name = _("factsheet")
         verbose_name_plural = _("factsheets")
         ordering = ["title"]
+        # Created on PostgreSQL only (see migration 0003): SQLite has no GIN indexes.
+        indexes = [
+            GinIndex(fields=["search_fr"], name="factsheet_search_fr_gin"),
+            GinIndex(fields=["search_en"], name="factsheet_search_en_gin"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(start_year__isnull=True)
@@ -142,6 +154,10 @@ class Factsheet(models.Model):
         from projects.services import factsheet_photo_refresh  # services import this module
 
         factsheet_photo_refresh(factsheet=self)
+        factsheet_search_refresh(factsheet=self)
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:factsheet_detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
         if self.start_year and self.end_year and self.end_year < self.start_year:
@@ -149,7 +165,7 @@ class Factsheet(models.Model):
 
 
 def sanitize_fields(obj, fields: tuple[str, ...]) -> None:
-    """Sanitise every language version of the rich-text ``fields`` of ``obj`` (see projects.sanitize)."""
+    """Sanitise every language version of the rich-text ``fields`` of ``obj`` (see mot_portal.sanitize)."""
     from django.conf import settings
 
     for field in fields:
@@ -248,6 +264,9 @@ class Booklet(models.Model):
     def save(self, *args, **kwargs):
         sanitize_fields(self, ("introduction",))
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:booklet_detail", kwargs={"slug": self.slug})
 
 
 class BookletEntry(models.Model):

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
-from projects.models import Booklet, BookletEntry, Factsheet, FactsheetTown, Status, Theme
+from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Status, Theme
 from towns.models import Country, CrossBorderArea, Town
 from workplan.models import DealTheme
 
@@ -106,3 +106,21 @@ def projects_content_load(*, path: Path) -> dict[str, int]:
             status_change(obj=booklet, status=Status.PUBLISHED)
         created["booklets"] += 1
     return created
+
+
+def factsheet_relations_set(*, factsheet: Factsheet, countries=None, themes=None, town_roles=None, partner_roles=None):
+    """Replace the given relations of a factsheet (``None`` leaves one unchanged); call inside a transaction."""
+    if countries is not None:
+        factsheet.countries.set(countries)
+    if themes is not None:
+        factsheet.themes.set(themes)
+    if town_roles is not None:
+        factsheet.town_roles.all().delete()
+        FactsheetTown.objects.bulk_create(
+            FactsheetTown(factsheet=factsheet, town=item["town"], role=item["role"]) for item in town_roles
+        )
+    if partner_roles is not None:
+        factsheet.partner_roles.all().delete()
+        FactsheetPartner.objects.bulk_create(
+            FactsheetPartner(factsheet=factsheet, partner=item["partner"], role=item["role"]) for item in partner_roles
+        )

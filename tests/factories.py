@@ -112,3 +112,89 @@ def bulk_towns(count: int, *, start: int = 0) -> list[Town]:
         for i in range(count)
     ]
     return Town.objects.bulk_create(towns)
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.Theme"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    name_fr = factory.Sequence(lambda n: f"Thème {n}")
+    name_en = factory.Sequence(lambda n: f"Theme {n}")
+
+
+class FactsheetFactory(factory.django.DjangoModelFactory):
+    """A factsheet; ``published=True`` publishes it (through the workflow service)."""
+
+    class Meta:
+        model = "projects.Factsheet"
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"fiche-{n}")
+    title_fr = factory.Sequence(lambda n: f"Fiche {n}")
+    title_en = factory.Sequence(lambda n: f"Factsheet {n}")
+
+    @factory.post_generation
+    def countries(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.countries.set(extracted)
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+    @factory.post_generation
+    def towns(self, create, extracted, **kwargs):
+        """``towns={town: "partner", other: "beneficiary"}``."""
+        from projects.models import FactsheetTown
+
+        if create and extracted:
+            for town, role in extracted.items():
+                FactsheetTown.objects.create(factsheet=self, town=town, role=role)
+
+    @factory.post_generation
+    def published(self, create, extracted, **kwargs):
+        from projects.models import Status
+        from projects.services import status_change
+
+        if create and extracted:
+            status_change(obj=self, status=Status.PUBLISHED)
+
+
+def bulk_factsheets(count: int, *, towns: list[Town], countries: list[Country], themes: list) -> list:
+    """``count`` published factsheets in a few INSERTs, each with a country, a theme and two towns in roles."""
+    from django.utils import timezone
+
+    from projects.models import Factsheet, FactsheetTown, Status
+
+    now = timezone.now()
+    factsheets = Factsheet.objects.bulk_create(
+        Factsheet(
+            slug=f"bulk-{i}",
+            title_fr=f"Fiche en nombre {i}",
+            title_en=f"Bulk factsheet {i}" if i % 2 else "",
+            summary_fr=f"<p>Résumé {i}</p>",
+            start_year=2015 + i % 8,
+            end_year=2020 + i % 8,
+            status=Status.PUBLISHED,
+            published_at=now,
+        )
+        for i in range(count)
+    )
+    Country_ = Factsheet.countries.through
+    Theme_ = Factsheet.themes.through
+    Country_.objects.bulk_create(
+        Country_(factsheet=f, country=countries[i % len(countries)]) for i, f in enumerate(factsheets)
+    )
+    Theme_.objects.bulk_create(Theme_(factsheet=f, theme=themes[i % len(themes)]) for i, f in enumerate(factsheets))
+    FactsheetTown.objects.bulk_create(
+        row
+        for i, f in enumerate(factsheets)
+        for row in (
+            FactsheetTown(factsheet=f, town=towns[i % len(towns)], role="partner"),
+            FactsheetTown(factsheet=f, town=towns[(i + 1) % len(towns)], role="beneficiary"),
+        )
+    )
+    return factsheets

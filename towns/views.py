@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from mot_portal.pagination import page_number
+from projects.selectors import town_factsheets
 from towns import selectors
 from towns.filters import TownPageFilter
 from towns.models import Country, CrossBorderArea, Intercommunality, Partner, Town
@@ -71,6 +72,7 @@ def town_detail(request: HttpRequest, insee_code: str) -> HttpResponse:
             "epci_pvd_towns": selectors.town_epci_pvd_neighbours(town=town),
             "partners": selectors.town_partners(town=town),
             "areas": selectors.town_areas(town=town),
+            "factsheet_groups": town_factsheets(town=town),
         },
     )
 

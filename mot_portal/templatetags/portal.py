@@ -4,8 +4,11 @@ from django import template
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from mot_portal.sanitize import sanitize_html
 
 register = template.Library()
 
@@ -58,3 +61,11 @@ def km(value) -> str:
     if value is None:
         return "—"
     return _("%(distance)s km") % {"distance": number_format(value, 1)}
+
+
+@register.filter
+def rich(value) -> str:
+    """Rich text, sanitised again at display (records written around ``save()`` are covered too)."""
+    if not value:
+        return ""
+    return mark_safe(sanitize_html(str(value)))

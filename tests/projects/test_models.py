@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from mot_portal.groups import EDITORS, VIEWERS
+from mot_portal.sanitize import sanitize_html
 from projects.models import Booklet, Factsheet, FactsheetTown, Status, Theme
-from projects.sanitize import sanitize_html
 from projects.services import projects_content_load, status_change
 from tests.conftest import CONTENT_FILE, DATA_DIR
 from towns.services import content_load, towns_import

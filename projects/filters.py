@@ -1,0 +1,152 @@
+"""Filters of factsheets, shared by the public list page and the API so both accept the same parameters."""
+
+import django_filters
+from django import forms
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Factsheet, FactsheetTown, Theme
+from projects.search import factsheets_search
+from towns.models import Country, Department, Town
+
+YEAR_MIN, YEAR_MAX = 1950, 2100
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year: "2020.5" or "2020e0" is a field error, not a silent rounding."""
+
+    field_class = forms.IntegerField
+
+
+class FactsheetFilter(django_filters.FilterSet):
+    """Every filter keeps one row per factsheet (sub-queries, no joins that would repeat rows)."""
+
+    search = django_filters.CharFilter(
+        method="filter_search",
+        max_length=100,
+        label=_("Search"),
+        help_text=_("Words in the factsheet, in French or English."),
+    )
+    country = django_filters.ModelChoiceFilter(
+        queryset=Country.objects.all(),
+        to_field_name="code",
+        method="filter_country",
+        label=_("Neighbouring country"),
+        help_text=_("ISO alpha-2 code of a country the project spans, e.g. BE."),
+    )
+    theme = django_filters.ModelChoiceFilter(
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        method="filter_theme",
+        label=_("Theme"),
+        help_text=_("Slug of a theme, e.g. health."),
+    )
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(),
+        to_field_name="code",
+        method="filter_department",
+        label=_("Department"),
+        help_text=_("Department code of a town taking part, e.g. 54."),
+    )
+    town = django_filters.ModelChoiceFilter(
+        queryset=Town.objects.all(),
+        to_field_name="insee_code",
+        method="filter_town",
+        label=_("Town"),
+        help_text=_("INSEE code of a town taking part (with role: taking part in that role)."),
+    )
+    role = django_filters.ChoiceFilter(
+        choices=FactsheetTown.Role.choices,
+        method="filter_role",
+        label=_("Role of the town"),
+        help_text=_("partner or beneficiary: a town takes part in that role (the town given, if any)."),
+    )
+    year = YearFilter(
+        method="filter_year",
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
+        label=_("Year"),
+        help_text=_("A year the project was running (from its start year to its end year)."),
+    )
+
+    class Meta:
+        model = Factsheet
+        fields = ["search", "country", "theme", "department", "town", "role", "year"]
+
+    skipped: tuple[str, ...] = ()
+
+    def qs_without(self, *names: str):
+        """The filtered queryset with some filters left out (facet counts), reusing the validated values."""
+        self.skipped = names
+        try:
+            queryset = self.queryset.all()
+            for name, value in self.form.cleaned_data.items():
+                if name not in names:
+                    queryset = self.filters[name].filter(queryset, value)
+            return queryset
+        finally:
+            self.skipped = ()
+
+    def _role_with_town(self):
+        return None if "role" in self.skipped else self.form.cleaned_data.get("role")
+
+    def filter_search(self, queryset, name, value):
+        return factsheets_search(queryset, value)
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(pk__in=Factsheet.countries.through.objects.filter(country=value).values("factsheet"))
+
+    def filter_theme(self, queryset, name, value):
+        return queryset.filter(pk__in=Factsheet.themes.through.objects.filter(theme=value).values("factsheet"))
+
+    def filter_department(self, queryset, name, value):
+        return queryset.filter(pk__in=FactsheetTown.objects.filter(town__department=value).values("factsheet"))
+
+    def filter_town(self, queryset, name, value):
+        # With a role, the same town must hold it: both are applied together here.
+        roles = FactsheetTown.objects.filter(town=value)
+        if self._role_with_town():
+            roles = roles.filter(role=self._role_with_town())
+        return queryset.filter(pk__in=roles.values("factsheet"))
+
+    def filter_role(self, queryset, name, value):
+        if self.form.cleaned_data.get("town") and "town" not in self.skipped:
+            return queryset  # applied with the town
+        return queryset.filter(pk__in=FactsheetTown.objects.filter(role=value).values("factsheet"))
+
+    def filter_year(self, queryset, name, value):
+        year = int(value)
+        running = Q(start_year__lte=year) & (Q(end_year__gte=year) | Q(end_year__isnull=True, start_year=year))
+        return queryset.filter(running)
+
+
+class FactsheetPageFilter(FactsheetFilter):
+    """The public list: the same filters, plus sorting."""
+
+    sort = django_filters.ChoiceFilter(
+        choices=[
+            ("relevance", _("Relevance (when searching)")),
+            ("-published_at", _("Most recently published")),
+            ("-start_year", _("Start year (latest first)")),
+        ],
+        method="filter_sort",
+        empty_label=_("Title"),
+        label=_("Sort by"),
+    )
+
+    class Meta(FactsheetFilter.Meta):
+        fields = [*FactsheetFilter.Meta.fields, "sort"]
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # applied by ``sorted_qs`` once every filter (and the search rank) is in place
+
+    def sorted_qs(self, title_field: str):
+        sort = self.form.cleaned_data.get("sort") or ""
+        queryset = self.qs
+        if sort == "relevance" and self.form.cleaned_data.get("search"):
+            return queryset.order_by(F("rank").desc(), title_field, "pk")
+        if sort == "-published_at":
+            return queryset.order_by(F("published_at").desc(nulls_last=True), title_field, "pk")
+        if sort == "-start_year":
+            return queryset.order_by(F("start_year").desc(nulls_last=True), title_field, "pk")
+        return queryset.order_by(title_field, "pk")

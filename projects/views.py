@@ -1,0 +1,98 @@
+"""Public pages of factsheets and booklets, and the staff preview of drafts."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+
+from mot_portal.pagination import page_number
+from projects import selectors
+from projects.filters import FactsheetPageFilter
+from projects.models import Booklet, Factsheet
+
+PAGE_SIZE = 20
+
+
+def factsheet_list(request: HttpRequest) -> HttpResponse:
+    base = selectors.factsheet_list()
+    filterset = FactsheetPageFilter(request.GET, queryset=base)
+    if filterset.is_valid():
+        factsheets = filterset.sorted_qs(selectors.title_order())
+        facets = selectors.factsheet_facets(filterset=filterset)
+        selectors.facets_keep_selected(facets, filterset.form.cleaned_data)
+    else:
+        factsheets = base.none()
+        facets = selectors.Facets()
+    page = Paginator(factsheets, PAGE_SIZE).get_page(page_number(request.GET.get("page")))
+    active = [
+        {"name": name, "label": value.label}
+        for name in selectors.FACET_NAMES
+        for value in getattr(facets, name)
+        if value.selected
+    ]
+    return render(
+        request,
+        "projects/factsheet_list.html",
+        {"filter": filterset, "page": page, "facets": facets, "active_filters": active},
+    )
+
+
+def _factsheet_page(request: HttpRequest, factsheet: Factsheet, *, preview: bool) -> HttpResponse:
+    context = {
+        "factsheet": factsheet,
+        "booklets": selectors.factsheet_booklets(factsheet=factsheet),
+        "preview": preview,
+    }
+    return render(request, "projects/factsheet_detail.html", context)
+
+
+def factsheet_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        factsheet = selectors.factsheet_get(slug=slug)
+    except Factsheet.DoesNotExist:
+        raise Http404 from None
+    return _factsheet_page(request, factsheet, preview=False)
+
+
+def _preview(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A draft as the public would see it: staff only, never cached, never indexed."""
+    add_never_cache_headers(response)
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@staff_member_required
+def factsheet_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.has_perm("projects.view_factsheet"):
+        raise PermissionDenied
+    try:
+        factsheet = selectors.factsheet_get(slug=slug, include_drafts=True)
+    except Factsheet.DoesNotExist:
+        raise Http404 from None
+    return _preview(request, _factsheet_page(request, factsheet, preview=True))
+
+
+def booklet_list(request: HttpRequest) -> HttpResponse:
+    booklets = selectors.booklet_list().order_by("-edition_date", "title_fr", "pk")
+    return render(request, "projects/booklet_list.html", {"booklets": booklets})
+
+
+def booklet_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        booklet = selectors.booklet_get(slug=slug)
+    except Booklet.DoesNotExist:
+        raise Http404 from None
+    return render(request, "projects/booklet_detail.html", {"booklet": booklet, "preview": False})
+
+
+@staff_member_required
+def booklet_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.has_perm("projects.view_booklet"):
+        raise PermissionDenied
+    try:
+        booklet = selectors.booklet_get(slug=slug, include_drafts=True)
+    except Booklet.DoesNotExist:
+        raise Http404 from None
+    return _preview(request, render(request, "projects/booklet_detail.html", {"booklet": booklet, "preview": True}))

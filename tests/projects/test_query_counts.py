@@ -1,0 +1,52 @@
+"""The factsheets list page and API stay constant in queries from 10 to 300 factsheets, in both languages."""
+
+import pytest
+
+from tests.factories import CountryFactory, ThemeFactory, bulk_factsheets, bulk_towns
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=[10, 300], ids=lambda n: f"{n}-factsheets")
+def factsheets(request):
+    towns = bulk_towns(40)
+    countries = [CountryFactory(code="BE"), CountryFactory(code="DE", iso3="DEU", name_fr="Allemagne")]
+    themes = [ThemeFactory(slug=f"theme-{i}") for i in range(5)]
+    return bulk_factsheets(request.param, towns=towns, countries=countries, themes=themes)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(
+    ("path", "max_queries"),
+    [
+        ("factsheets/", 12),
+        ("factsheets/?country=BE&theme=theme-1&role=partner&year=2020&sort=-start_year&page=2", 14),
+        ("factsheets/?search=nombre&department=59&town=59001", 14),
+        ("factsheets/bulk-7/", 6),
+        ("booklets/", 1),
+    ],
+)
+def test_pages_are_constant_in_queries(client, factsheets, django_assert_max_num_queries, lang, path, max_queries):
+    prefix = {"fr": "/fr/", "en": "/en/"}[lang]
+    if lang == "fr":
+        path = path.replace("factsheets/", "fiches-projet/").replace("booklets/", "plaquettes/")
+    with django_assert_max_num_queries(max_queries):
+        response = client.get(prefix + path)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(
+    ("path", "max_queries"),
+    [
+        ("/api/v1/factsheets/?page_size=300", 6),
+        ("/api/v1/factsheets/?country=BE&theme=theme-1&town=59006&role=partner&year=2022&page_size=300", 9),
+        ("/api/v1/factsheets/?search=nombre&page_size=300", 6),
+        ("/api/v1/themes/", 2),
+    ],
+)
+def test_api_is_constant_in_queries(client, factsheets, django_assert_max_num_queries, lang, path, max_queries):
+    with django_assert_max_num_queries(max_queries):
+        response = client.get(f"{path}&lang={lang}" if "?" in path else f"{path}?lang={lang}")
+    assert response.status_code == 200
+    assert response.json()["count"] >= 1
