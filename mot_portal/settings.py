@@ -175,7 +175,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "MOT border-towns portal API",
     "DESCRIPTION": (
-        "Towns, intercommunalities and cross-border partners of the MOT advisory programme. "
+        "Towns, intercommunalities and cross-border partners, project factsheets and booklets, and the work "
+        "programme of the MOT advisory programme. "
         "Read access is public; writes need a staff account with the model permission. "
         "Choose the language of translated fields with `?lang=fr|en` or `Accept-Language`."
     ),
@@ -186,6 +187,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PublicationStatusEnum": "projects.models.Status",
+        "ProgrammeStatusEnum": "workplan.models.Programme.Status",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------------------
