@@ -4,19 +4,12 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from projects.models import Factsheet, FactsheetTown, Theme
 from projects.search import factsheets_search
 from towns.models import Country, Department, Town
 
 YEAR_MIN, YEAR_MAX = 1950, 2100
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class CodeChoiceFilter(django_filters.ModelChoiceFilter):
-    """A record given by its code or slug (documented as a string in the API schema)."""
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -26,7 +19,11 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class FactsheetFilter(django_filters.FilterSet):
-    """Every filter keeps one row per factsheet (sub-queries, no joins that would repeat rows)."""
+    """Every filter keeps one row per factsheet (sub-queries, no joins that would repeat rows).
+
+    The relation filters name the path they follow (``field_name``: it documents their type in the API
+    schema); their methods apply them.
+    """
 
     search = django_filters.CharFilter(
         method="filter_search",
@@ -34,28 +31,32 @@ class FactsheetFilter(django_filters.FilterSet):
         label=_("Search"),
         help_text=_("Words in the factsheet, in French or English."),
     )
-    country = CodeChoiceFilter(
+    country = django_filters.ModelChoiceFilter(
+        field_name="countries",
         queryset=Country.objects.all(),
         to_field_name="code",
         method="filter_country",
         label=_("Neighbouring country"),
         help_text=_("ISO alpha-2 code of a country the project spans, e.g. BE."),
     )
-    theme = CodeChoiceFilter(
+    theme = django_filters.ModelChoiceFilter(
+        field_name="themes",
         queryset=Theme.objects.all(),
         to_field_name="slug",
         method="filter_theme",
         label=_("Theme"),
         help_text=_("Slug of a theme, e.g. health."),
     )
-    department = CodeChoiceFilter(
+    department = django_filters.ModelChoiceFilter(
+        field_name="town_roles__town__department",
         queryset=Department.objects.all(),
         to_field_name="code",
         method="filter_department",
         label=_("Department"),
         help_text=_("Department code of a town taking part, e.g. 54."),
     )
-    town = CodeChoiceFilter(
+    town = django_filters.ModelChoiceFilter(
+        field_name="town_roles__town",
         queryset=Town.objects.all(),
         to_field_name="insee_code",
         method="filter_town",

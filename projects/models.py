@@ -116,8 +116,8 @@ class Factsheet(models.Model):
         help_text=_("Only published factsheets appear anywhere public."),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, help_text=_("Publication date."))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, help_text=_("When it was created."))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, help_text=_("When it was last changed."))
     # Full-text search documents (PostgreSQL only, kept by projects.search on save; GIN-indexed).
     search_fr = SearchVectorField(null=True, editable=False)
     search_en = SearchVectorField(null=True, editable=False)

@@ -34,13 +34,16 @@ def search_document(lang: str) -> SearchVector:
     return vector + SearchVector(*(f"{field}_{lang}" for field in OTHER_FIELDS), config=config, weight="C")
 
 
+def search_documents_refresh(queryset: QuerySet) -> None:
+    """Recompute the search documents of the factsheets of ``queryset`` in one UPDATE (nothing off PostgreSQL);
+    for writes that go around ``save()`` (bulk loads, migrations)."""
+    if full_text_available():
+        queryset.update(search_fr=search_document("fr"), search_en=search_document("en"))
+
+
 def factsheet_search_refresh(*, factsheet) -> None:
-    """Recompute the search documents of one factsheet (one UPDATE; nothing to do off PostgreSQL)."""
-    if not full_text_available():
-        return
-    type(factsheet).objects.filter(pk=factsheet.pk).update(
-        search_fr=search_document("fr"), search_en=search_document("en")
-    )
+    """Recompute the search documents of one factsheet."""
+    search_documents_refresh(type(factsheet).objects.filter(pk=factsheet.pk))
 
 
 MAX_WORDS = 10

@@ -197,4 +197,7 @@ def bulk_factsheets(count: int, *, towns: list[Town], countries: list[Country], 
             FactsheetTown(factsheet=f, town=towns[(i + 1) % len(towns)], role="beneficiary"),
         )
     )
+    from projects.search import search_documents_refresh
+
+    search_documents_refresh(Factsheet.objects.filter(pk__in=[f.pk for f in factsheets]))
     return factsheets

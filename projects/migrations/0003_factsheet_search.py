@@ -29,11 +29,9 @@ def remove_indexes(apps, schema_editor):
 def fill_documents(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from projects.search import search_document
+    from projects.search import search_documents_refresh
 
-    apps.get_model("projects", "Factsheet").objects.update(
-        search_fr=search_document("fr"), search_en=search_document("en")
-    )
+    search_documents_refresh(apps.get_model("projects", "Factsheet").objects.all())
 
 
 class Migration(migrations.Migration):

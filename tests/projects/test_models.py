@@ -167,3 +167,27 @@ def test_load_command_reports_a_bad_entry_and_writes_nothing(tmp_path):
         call_command("load_projects", path=bad)
     assert not Factsheet.objects.exists()
     assert not Theme.objects.exists()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_seed_pages_render_well_with_their_empty_fields(client, seeded, lang):
+    """The real booklet and factsheets, whose budgets, years and results no source gives."""
+    from django.utils.html import escape
+
+    from tests.conftest import localized_url
+
+    booklet = client.get(localized_url("projects:booklet_detail", lang, slug="petites-villes-aux-frontieres"))
+    html = booklet.content.decode()
+    assert booklet.status_code == 200
+    assert ("Small Towns on Borders" if lang == "en" else "Petites villes aux frontières") in html
+    assert ("8 factsheets" if lang == "en" else "8 fiches projet") in html
+    for factsheet in Factsheet.objects.all():
+        response = client.get(localized_url("projects:factsheet_detail", lang, slug=factsheet.slug))
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert escape(getattr(factsheet, f"title_{lang}")) in page
+        assert "None" not in page
+        assert "not yet fully translated" not in page  # the seed is written in both languages
+    joeuf = client.get(localized_url("towns:town_detail", lang, insee_code="54280")).content.decode()
+    assert ("Role not stated" if lang == "en" else "Rôle non précisé") in joeuf
+    assert "/maison-des-frontaliers-joeuf-briey/" in joeuf
