@@ -1,4 +1,5 @@
-"""Benchmark: full import time, and the towns API list and towns page against a plain baseline.
+"""Benchmark: full import time, the towns API list and towns page, and the factsheets list page, search and
+API (300 factsheets: the eight real ones repeated), each against a plain baseline.
 
 Prints one table. Each backend runs in its own process on its own fresh database:
 SQLite always (a temporary file), PostgreSQL when BENCH_POSTGRES_URL is set (the database is created
@@ -27,6 +28,46 @@ PAGE_PATH = "/en/towns/"
 FIELDS = ["insee_code", "name", "department__code", "department__region__code", "population",
           "intercommunality__siren", "intercommunality__name", "latitude", "longitude", "border_country__code",
           "border_distance_km", "pvd_id", "pvd_signed_on"]  # fmt: skip
+
+
+FACTSHEET_COUNT = 300
+FACTSHEET_PATHS = {
+    "list page": "/en/factsheets/",
+    "page, search": "/fr/fiches-projet/?search=frontaliers",
+    "page, 2 facets": "/en/factsheets/?country=BE&theme=health",
+    "API, 100": "/api/v1/factsheets/?page_size=100",
+    "API, search": "/api/v1/factsheets/?search=sant%C3%A9&page_size=100",
+}
+
+
+def repeat_seed_factsheets(count: int) -> int:
+    """Copies of the eight seed factsheets (same texts, towns, countries, themes) until there are ``count``."""
+    from django.conf import settings
+
+    from projects.models import Factsheet, FactsheetTown
+    from projects.search import search_documents_refresh
+    from projects.services import projects_content_load
+    from towns.services import content_load
+
+    content_load(path=settings.BASE_DIR / "fixtures" / "content" / "towns.json")
+    projects_content_load(path=settings.BASE_DIR / "fixtures" / "content" / "projects.json")
+    seeds = list(Factsheet.objects.prefetch_related("countries", "themes", "town_roles"))
+    copies = []
+    for number in range(count - len(seeds)):
+        seed = seeds[number % len(seeds)]
+        copy = Factsheet.objects.get(pk=seed.pk)
+        copy.pk, copy.slug = None, f"{seed.slug}-{number}"
+        copies.append(copy)
+    Factsheet.objects.bulk_create(copies)
+    for number, copy in enumerate(copies):
+        seed = seeds[number % len(seeds)]
+        copy.countries.set(seed.countries.all())
+        copy.themes.set(seed.themes.all())
+        FactsheetTown.objects.bulk_create(
+            FactsheetTown(factsheet=copy, town_id=role.town_id, role=role.role) for role in seed.town_roles.all()
+        )
+    search_documents_refresh(Factsheet.objects.all())
+    return Factsheet.objects.published().count()
 
 
 def measure(backend: str, database_url: str, runs: int) -> dict:
@@ -60,6 +101,14 @@ def measure(backend: str, database_url: str, runs: int) -> dict:
         rows = Town.objects.filter(pvd_id__isnull=False).order_by("insee_code" if size == 100 else "name")
         return JsonResponse({"results": list(rows.values(*FIELDS)[:size])})
 
+    def factsheet_baseline(request):
+        from projects.models import Factsheet
+
+        rows = Factsheet.objects.published().order_by("slug")
+        return JsonResponse({"results": list(rows.values("slug", "title_fr", "title_en", "summary_fr")[:100])})
+
+    factsheets = repeat_seed_factsheets(FACTSHEET_COUNT)
+
     urlconf = type(
         "BenchUrls",
         (),
@@ -67,6 +116,7 @@ def measure(backend: str, database_url: str, runs: int) -> dict:
             "urlpatterns": [
                 path("baseline/api/", baseline, {"size": 100}),
                 path("baseline/page/", baseline, {"size": 25}),
+                path("baseline/factsheets/", factsheet_baseline),
                 *mot_portal.urls.urlpatterns,
             ]
         },
@@ -93,6 +143,9 @@ def measure(backend: str, database_url: str, runs: int) -> dict:
             "api_baseline_ms": median_ms("/baseline/api/"),
             "page_ms": median_ms(PAGE_PATH),
             "page_baseline_ms": median_ms("/baseline/page/"),
+            "factsheets": factsheets,
+            "factsheet_ms": {label: median_ms(url) for label, url in FACTSHEET_PATHS.items()},
+            "factsheet_baseline_ms": median_ms("/baseline/factsheets/"),
         }
     return result
 
@@ -155,8 +208,28 @@ def main() -> None:
         ]
         for r in results
     ]
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
     print(f"Medians of {args.runs} requests (Django test client, in process); API: 100 PVD towns; page: 25 towns.")
+    _table(header, rows)
+
+    header = ["backend", "factsheets", *FACTSHEET_PATHS, "baseline (.values(), 100)", "API ratio"]
+    rows = [
+        [
+            r["backend"],
+            str(r["factsheets"]),
+            *(f"{r['factsheet_ms'][label]:.1f} ms" for label in FACTSHEET_PATHS),
+            f"{r['factsheet_baseline_ms']:.1f} ms",
+            f"×{r['factsheet_ms']['API, 100'] / r['factsheet_baseline_ms']:.1f}",
+        ]
+        for r in results
+    ]
+    print()
+    print(f"Factsheets (the 8 real ones repeated to {FACTSHEET_COUNT}): " + "; ".join(
+        f"{label} = {url}" for label, url in FACTSHEET_PATHS.items()))  # fmt: skip
+    _table(header, rows)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
     for line in [header, ["-" * w for w in widths], *rows]:
         print(" | ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)))
 
