@@ -3,6 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from missions.models import Mission
 from projects.models import Booklet, Factsheet
 from towns.models import CrossBorderArea, Partner, Town
 from workplan.models import Programme
@@ -24,6 +25,7 @@ class StaticPagesSitemap(PortalSitemap):
             "towns:area_list",
             "projects:factsheet_list",
             "projects:booklet_list",
+            "missions:mission_list",
             "workplan:theme_list",
             "credits",
         ]
@@ -43,6 +45,14 @@ class FactsheetSitemap(PortalSitemap):
 class BookletSitemap(PortalSitemap):
     def items(self):
         return Booklet.objects.published().only("slug").order_by("slug")
+
+
+class MissionSitemap(PortalSitemap):
+    def items(self):
+        return Mission.objects.published().only("slug", "updated_at").order_by("slug")
+
+    def lastmod(self, item):
+        return item.updated_at
 
 
 class ProgrammeSitemap(PortalSitemap):
@@ -71,6 +81,7 @@ SITEMAPS = {
     "pages": StaticPagesSitemap,
     "factsheets": FactsheetSitemap,
     "booklets": BookletSitemap,
+    "missions": MissionSitemap,
     "programmes": ProgrammeSitemap,
     "towns": PvdTownSitemap,
     "partners": PartnerSitemap,

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from missions.api import MissionViewSet, RoadmapViewSet
 from mot_portal import views
 from mot_portal.api import router
 from mot_portal.sitemaps import SITEMAPS
@@ -29,6 +30,8 @@ router.register("cross-border-areas", CrossBorderAreaViewSet, basename="crossbor
 router.register("factsheets", FactsheetViewSet, basename="factsheet")
 router.register("booklets", BookletViewSet, basename="booklet")
 router.register("themes", ThemeViewSet, basename="theme")
+router.register("missions", MissionViewSet, basename="mission")
+router.register("roadmaps", RoadmapViewSet, basename="roadmap")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("activity-lines", ActivityLineViewSet, basename="activityline")
 router.register("deal-themes", DealThemeViewSet, basename="dealtheme")
@@ -55,6 +58,7 @@ urlpatterns += i18n_patterns(
     path("", include("towns.urls")),
     path("", include("workplan.urls")),
     path("", include("projects.urls")),
+    path("", include("missions.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

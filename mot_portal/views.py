@@ -4,12 +4,17 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from missions.models import Mission
 from projects.models import Factsheet
 from towns.selectors import home_figures
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"figures": home_figures(), "factsheet_count": Factsheet.objects.published().count()}
+    context = {
+        "figures": home_figures(),
+        "factsheet_count": Factsheet.objects.published().count(),
+        "mission_count": Mission.objects.published().count(),
+    }
     return render(request, "home.html", context)
 
 

@@ -21,8 +21,11 @@ class PreviewMixin:
 
     preview_url_name: str
 
+    def is_public(self, obj) -> bool:
+        return obj.status == Status.PUBLISHED
+
     def page_url(self, obj) -> str:
-        if obj.status == Status.PUBLISHED:
+        if self.is_public(obj):
             return obj.get_absolute_url()
         return reverse(self.preview_url_name, kwargs={"slug": obj.slug})
 
@@ -33,7 +36,7 @@ class PreviewMixin:
     def page_link(self, obj) -> str:
         if not obj.pk:
             return "—"
-        label = _("View the public page") if obj.status == Status.PUBLISHED else _("Preview as the public will see it")
+        label = _("View the public page") if self.is_public(obj) else _("Preview as the public will see it")
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', self.page_url(obj), label)
 
 
@@ -41,10 +44,11 @@ class StatusActionsMixin:
     """Actions that move the selected records through draft → in review → published."""
 
     actions = ["mark_draft", "mark_in_review", "mark_published"]
+    status_field = "status"
 
     def _move(self, request, queryset, status: str) -> None:
         for obj in queryset:
-            status_change(obj=obj, status=status)
+            status_change(obj=obj, status=status, field=self.status_field)
         self.message_user(request, _("%(count)d record(s) updated.") % {"count": len(queryset)}, messages.SUCCESS)
 
     @admin.action(description=_("Move to draft"), permissions=["change"])

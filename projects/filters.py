@@ -1,10 +1,10 @@
 """Filters of factsheets, shared by the public list page and the API so both accept the same parameters."""
 
 import django_filters
-from django import forms
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from mot_portal.filters import FacetFilterSet, YearFilter
 from projects.models import Factsheet, FactsheetTown, Theme
 from projects.search import factsheets_search
 from towns.models import Country, Department, Town
@@ -12,13 +12,7 @@ from towns.models import Country, Department, Town
 YEAR_MIN, YEAR_MAX = 1950, 2100
 
 
-class YearFilter(django_filters.NumberFilter):
-    """A whole year: "2020.5" or "2020e0" is a field error, not a silent rounding."""
-
-    field_class = forms.IntegerField
-
-
-class FactsheetFilter(django_filters.FilterSet):
+class FactsheetFilter(FacetFilterSet):
     """Every filter keeps one row per factsheet (sub-queries, no joins that would repeat rows).
 
     The relation filters name the path they follow (``field_name``: it documents their type in the API
@@ -80,20 +74,6 @@ class FactsheetFilter(django_filters.FilterSet):
     class Meta:
         model = Factsheet
         fields = ["search", "country", "theme", "department", "town", "role", "year"]
-
-    skipped: tuple[str, ...] = ()
-
-    def qs_without(self, *names: str):
-        """The filtered queryset with some filters left out (facet counts), reusing the validated values."""
-        self.skipped = names
-        try:
-            queryset = self.queryset.all()
-            for name, value in self.form.cleaned_data.items():
-                if name not in names:
-                    queryset = self.filters[name].filter(queryset, value)
-            return queryset
-        finally:
-            self.skipped = ()
 
     def _role_with_town(self):
         return None if "role" in self.skipped else self.form.cleaned_data.get("role")

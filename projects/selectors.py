@@ -83,7 +83,7 @@ def factsheet_facets(*, filterset) -> Facets:
         names = (name, "role") if name == "town" else (name,)
         return filterset.qs_without(*names).order_by().values("pk")
 
-    selected = {name: _facet_value(filterset.form.cleaned_data.get(name)) for name in FACET_NAMES}
+    selected = {name: facet_value_code(filterset.form.cleaned_data.get(name)) for name in FACET_NAMES}
 
     countries = (
         Country.objects.filter(factsheets__in=others("country")).annotate(n=Count("factsheets")).order_by("code")
@@ -132,7 +132,7 @@ def factsheet_facets(*, filterset) -> Facets:
     return facets
 
 
-def _facet_value(value) -> str:
+def facet_value_code(value) -> str:
     if value in (None, ""):
         return ""
     for attribute in ("code", "slug", "insee_code"):

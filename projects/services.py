@@ -52,14 +52,16 @@ TRANSITIONS = {
 
 
 @transaction.atomic
-def status_change(*, obj: Factsheet | Booklet, status: str) -> Factsheet | Booklet:
-    """Move a factsheet or booklet to ``status``; publishing sets ``published_at`` the first time. Idempotent."""
-    if obj.status == status:
+def status_change(*, obj, status: str, field: str = "status"):
+    """Move a publishable record (factsheet, booklet, mission, roadmap) to ``status`` through ``field``;
+    publishing sets ``published_at`` the first time, where the model has one. Idempotent."""
+    current = getattr(obj, field)
+    if current == status:
         return obj
-    if status not in TRANSITIONS[obj.status]:
-        raise ValueError(f"{obj.status} → {status} is not a transition")
-    obj.status = status
-    if status == Status.PUBLISHED and obj.published_at is None:
+    if status not in TRANSITIONS[current]:
+        raise ValueError(f"{current} → {status} is not a transition")
+    setattr(obj, field, status)
+    if status == Status.PUBLISHED and hasattr(obj, "published_at") and obj.published_at is None:
         obj.published_at = timezone.now()
     obj.full_clean()
     obj.save()

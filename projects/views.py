@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from missions.selectors import factsheet_missions
 from mot_portal.pagination import page_number
 from projects import selectors
 from projects.filters import FactsheetPageFilter
@@ -43,6 +44,7 @@ def _factsheet_page(request: HttpRequest, factsheet: Factsheet, *, preview: bool
     context = {
         "factsheet": factsheet,
         "booklets": selectors.factsheet_booklets(factsheet=factsheet),
+        **factsheet_missions(factsheet=factsheet),
         "preview": preview,
     }
     return render(request, "projects/factsheet_detail.html", context)

@@ -201,3 +201,80 @@ def bulk_factsheets(count: int, *, towns: list[Town], countries: list[Country], 
 
     search_documents_refresh(Factsheet.objects.filter(pk__in=[f.pk for f in factsheets]))
     return factsheets
+
+
+def bulk_missions(count: int, *, towns: list[Town], countries: list[Country], themes: list, action=None) -> list:
+    """``count`` published missions in a few INSERTs, each with towns, a country, a theme, two events with
+    participants, a thematic group, a mapped partner and a published roadmap with two actions."""
+    import datetime
+
+    from django.utils import timezone
+
+    from missions.models import (
+        EventParticipation,
+        Mission,
+        MissionEvent,
+        MissionPartner,
+        Roadmap,
+        RoadmapAction,
+        ThematicGroup,
+    )
+
+    now = timezone.now()
+    missions = Mission.objects.bulk_create(
+        Mission(
+            slug=f"bulk-mission-{i}",
+            title_fr=f"Mission en nombre {i}",
+            title_en=f"Bulk mission {i}" if i % 2 else "",
+            kind="flash_mission" if i % 3 else "webinar",
+            start_date=datetime.date(2015 + i % 8, 5, 10),
+            first_year=2015 + i % 8,
+            last_year=2016 + i % 8,
+            summary_fr=f"<p>Résumé {i}</p>",
+            publication_status="published",
+            published_at=now,
+        )
+        for i in range(count)
+    )
+    through = Mission.towns.through
+    through.objects.bulk_create(
+        through(mission=m, town=towns[(i + k) % len(towns)]) for i, m in enumerate(missions) for k in range(2)
+    )
+    through = Mission.countries.through
+    through.objects.bulk_create(
+        through(mission=m, country=countries[i % len(countries)]) for i, m in enumerate(missions)
+    )
+    through = Mission.themes.through
+    through.objects.bulk_create(through(mission=m, theme=themes[i % len(themes)]) for i, m in enumerate(missions))
+    if action is not None:
+        through = Mission.workplan_actions.through
+        through.objects.bulk_create(through(mission=m, workitem=action) for m in missions)
+    events = MissionEvent.objects.bulk_create(
+        MissionEvent(mission=m, kind="workshop", title_fr=f"Atelier {k}", position=k, start_date=m.start_date)
+        for m in missions
+        for k in range(2)
+    )
+    EventParticipation.objects.bulk_create(
+        EventParticipation(event=e, country=countries[i % len(countries)], count=i) for i, e in enumerate(events)
+    )
+    groups = ThematicGroup.objects.bulk_create(ThematicGroup(mission=m, name_fr="Groupe") for m in missions)
+    through = ThematicGroup.themes.through
+    through.objects.bulk_create(through(thematicgroup=g, theme=themes[0]) for g in groups)
+    partners = [
+        Partner.objects.create(
+            slug=f"bulk-partner-{i}", name_fr=f"Partenaire {i}", country=c, competence_level="national"
+        )
+        for i, c in enumerate(countries)
+    ]
+    MissionPartner.objects.bulk_create(
+        MissionPartner(mission=m, partner=partners[i % len(partners)], role="partner") for i, m in enumerate(missions)
+    )
+    roadmaps = Roadmap.objects.bulk_create(Roadmap(mission=m, version=1, status="published") for m in missions)
+    actions = RoadmapAction.objects.bulk_create(
+        RoadmapAction(roadmap=r, position=k, title_fr=f"Action {k}", theme=themes[k % len(themes)], lead=partners[0])
+        for r in roadmaps
+        for k in range(2)
+    )
+    through = RoadmapAction.partners.through
+    through.objects.bulk_create(through(roadmapaction=a, partner=partners[-1]) for a in actions)
+    return missions

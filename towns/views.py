@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from missions.selectors import area_missions, partner_missions, town_missions
 from mot_portal.pagination import page_number
 from projects.selectors import town_factsheets
 from towns import selectors
@@ -73,6 +74,7 @@ def town_detail(request: HttpRequest, insee_code: str) -> HttpResponse:
             "partners": selectors.town_partners(town=town),
             "areas": selectors.town_areas(town=town),
             "factsheet_groups": town_factsheets(town=town),
+            "missions": town_missions(town=town),
         },
     )
 
@@ -93,7 +95,8 @@ def partner_detail(request: HttpRequest, slug: str) -> HttpResponse:
         partner = selectors.partner_get(slug=slug)
     except Partner.DoesNotExist:
         raise Http404 from None
-    return render(request, "towns/partner_detail.html", {"partner": partner})
+    missions = partner_missions(partner=partner)
+    return render(request, "towns/partner_detail.html", {"partner": partner, "missions": missions})
 
 
 def area_list(request: HttpRequest) -> HttpResponse:
@@ -106,4 +109,4 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
         area = selectors.area_get(slug=slug)
     except CrossBorderArea.DoesNotExist:
         raise Http404 from None
-    return render(request, "towns/area_detail.html", {"area": area})
+    return render(request, "towns/area_detail.html", {"area": area, "missions": area_missions(area=area)})

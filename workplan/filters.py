@@ -1,17 +1,11 @@
 import django_filters
-from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mot_portal.filters import YearFilter
 from towns.filters import SearchFilter
 from workplan.models import NODE_CODE_REGEX, DealTheme, Programme, TransversalTheme, WorkItem
-
-
-class YearFilter(django_filters.NumberFilter):
-    """A whole year: 2025.5 is an error, not 2025."""
-
-    field_class = forms.IntegerField
 
 
 class ProgrammeFilter(django_filters.FilterSet):

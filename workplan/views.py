@@ -3,6 +3,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from missions.selectors import workitem_missions
 from workplan import selectors
 from workplan.forms import ProgrammeFilterForm
 from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem
@@ -56,7 +57,12 @@ def node_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
         node, ancestors = selectors.node_get(programme=programme, code=code)
     except WorkItem.DoesNotExist:
         raise Http404 from None
-    return render(request, "workplan/node_detail.html", {"programme": programme, "node": node, "ancestors": ancestors})
+    missions = workitem_missions(item=node.item)
+    return render(
+        request,
+        "workplan/node_detail.html",
+        {"programme": programme, "node": node, "ancestors": ancestors, "missions": missions},
+    )
 
 
 def theme_list(request: HttpRequest) -> HttpResponse:

@@ -2,7 +2,7 @@
 
 from django import template
 from django.conf import settings
-from django.utils.formats import number_format
+from django.utils.formats import date_format, get_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -69,3 +69,21 @@ def rich(value) -> str:
     if not value:
         return ""
     return mark_safe(sanitize_html(str(value)))
+
+
+@register.simple_tag
+def date_span(start, end=None, precision: str = "day") -> str:
+    """A date or span of dates shown only as precisely as the source gives it: “10–11 May 2022”,
+    “May 2022”, “2023–2024”. Empty when there is no date."""
+    if start is None:
+        return ""
+    formats = {"day": "DATE_FORMAT", "month": "YEAR_MONTH_FORMAT", "year": "Y"}
+    fmt = formats.get(precision, "DATE_FORMAT")
+    first = date_format(start, fmt)
+    if end is None or date_format(end, fmt) == first:
+        return first
+    pattern = get_format(fmt)
+    if precision == "day" and (start.year, start.month) == (end.year, end.month) and pattern.count("j") == 1:
+        # The day of the month as a range inside the language's own format ("10–11 mai 2022", "May 10–11, 2022").
+        return date_format(end, pattern.replace("j", "\\@")).replace("@", f"{start.day}–{end.day}")
+    return f"{first} – {date_format(end, fmt)}"

@@ -4,6 +4,7 @@ import shutil
 import pytest
 
 from tests.conftest import require_service
+from tests.missions.fixtures import missions  # noqa: F401  (a fixture)
 from tests.projects.fixtures import catalogue  # noqa: F401  (a fixture)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -119,7 +119,7 @@ def programme_file():
 
 
 def test_seed_content_is_the_booklet_and_its_eight_factsheets(seeded):
-    assert seeded == {"themes": 13, "factsheets": 8, "booklets": 1}
+    assert seeded == {"themes": 14, "factsheets": 8, "booklets": 1}
     booklet = Booklet.objects.get()
     assert (booklet.title_fr, booklet.title_en) == ("Petites villes aux frontières", "Small Towns on Borders")
     assert booklet.status == Status.PUBLISHED

@@ -18,7 +18,7 @@ def towns_loaded():
 
 def test_loads_only_what_the_sources_name(towns_loaded):
     created = content_load(path=CONTENT_FILE)
-    assert created == {"cross_border_areas": 6, "partners": 1}
+    assert created == {"cross_border_areas": 6, "partners": 3}
     pilot_sites = {
         "eurodistrict-pamina": {"FR", "DE"},
         "eurometropole-lille-kortrijk-tournai": {"FR", "BE"},
@@ -29,10 +29,15 @@ def test_loads_only_what_the_sources_name(towns_loaded):
     }
     for slug, countries in pilot_sites.items():
         assert set(CrossBorderArea.objects.get(slug=slug).countries.values_list("code", flat=True)) == countries
-    partner = Partner.objects.get()
+    partner = Partner.objects.get(slug="cc-bouzonvillois-trois-frontieres")
     assert partner.intercommunality.siren == "200067486"
     assert sorted(partner.towns.values_list("name", flat=True)) == ["Bouzonville", "Sierck-les-Bains"]
     assert partner.website == ""  # no source gives it
+    # The two national bodies the PVD news name, with no towns and no website invented.
+    national = Partner.objects.filter(slug__in=["anct", "banque-des-territoires"])
+    assert set(national.values_list("country__code", "competence_level")) == {("FR", "national")}
+    assert not national.filter(towns__isnull=False).exists()
+    assert set(national.values_list("website", flat=True)) == {""}
 
 
 def test_reload_keeps_staff_edits(towns_loaded):

@@ -1,0 +1,236 @@
+"""Editorial admin of missions: events, thematic groups, partner mapping and roadmap versions as inlines."""
+
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TabbedDjangoJqueryTranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+
+from missions.models import (
+    EventParticipation,
+    Mission,
+    MissionEvent,
+    MissionPartner,
+    NationalProgramme,
+    Roadmap,
+    RoadmapAction,
+    ThematicGroup,
+)
+from missions.services import roadmap_duplicate
+from projects.admin import PreviewMixin, StatusActionsMixin, missing_english
+from projects.models import Status
+from towns.models import Town
+
+
+@admin.register(NationalProgramme)
+class NationalProgrammeAdmin(TabbedDjangoJqueryTranslationAdmin):
+    list_display = ["name", "slug", "run_by"]
+    search_fields = ["name_fr", "name_en", "slug"]
+    prepopulated_fields = {"slug": ("name_fr",)}
+
+
+class MissionEventInline(TranslationStackedInline):
+    """Events of the mission; open one (“Change”) to record its participants by country."""
+
+    model = MissionEvent
+    extra = 0
+    show_change_link = True
+    ordering = ["position", "start_date", "pk"]
+    fields = [
+        ("position", "kind", "is_planned"),
+        "title",
+        ("start_date", "end_date", "date_precision"),
+        "period_label",
+        "place",
+        "description",
+        ("participants_total", "participants_approximate"),
+    ]
+
+
+class ThematicGroupInline(TranslationTabularInline):
+    model = ThematicGroup
+    extra = 0
+    ordering = ["position", "pk"]
+    fields = ["position", "name", "event", "themes"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only this mission's events can hold its groups.
+        if db_field.name == "event":
+            mission_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            kwargs["queryset"] = MissionEvent.objects.filter(mission_id=mission_id or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MissionPartnerInline(admin.TabularInline):
+    """The partner mapping: each partner's country and competence level place it in the public matrix."""
+
+    model = MissionPartner
+    extra = 0
+    autocomplete_fields = ["partner"]
+
+
+class RoadmapInline(admin.TabularInline):
+    """Versions of the roadmap; open one (“Change”) to edit its ordered actions."""
+
+    model = Roadmap
+    extra = 0
+    show_change_link = True
+    fields = ["version", "date", "status", "action_count"]
+    readonly_fields = ["action_count"]
+    ordering = ["-version"]
+
+    @admin.display(description=_("actions"))
+    def action_count(self, obj) -> int:
+        return obj.actions.count() if obj.pk else 0
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        spans = Mission.objects.filter(first_year__isnull=False).values_list("first_year", "last_year")
+        years = sorted({year for first, last in spans for year in range(first, (last or first) + 1)}, reverse=True)
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            year = int(self.value())
+            return queryset.filter(first_year__lte=year, last_year__gte=year)
+        return queryset
+
+
+class TownFilter(admin.SimpleListFilter):
+    """Only the towns some mission covers (all 35,000 communes would make an unusable list)."""
+
+    title = _("town")
+    parameter_name = "town"
+
+    def lookups(self, request, model_admin):
+        towns = Town.objects.filter(missions__isnull=False).distinct().order_by("name")
+        return [(town.insee_code, f"{town.name} ({town.insee_code})") for town in towns]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(
+                Q(towns__insee_code=self.value()) | Q(intercommunalities__towns__insee_code=self.value())
+            ).distinct()
+        return queryset
+
+
+@admin.register(Mission)
+class MissionAdmin(PreviewMixin, StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
+    preview_url_name = "missions:mission_preview"
+    status_field = "publication_status"
+    list_display = ["title", "kind", "status", "first_year", "publication_status", "english_missing", "page_link"]
+    list_filter = ["kind", YearFilter, ("countries", admin.RelatedOnlyFieldListFilter), "themes", TownFilter]
+    list_filter += ["status", "publication_status", "national_programme"]
+    search_fields = ["title_fr", "title_en", "slug", "towns__name", "towns__insee_code"]
+    prepopulated_fields = {"slug": ("title_fr",)}
+    autocomplete_fields = ["towns", "intercommunalities", "cross_border_areas", "workplan_actions", "factsheets"]
+    filter_horizontal = ["countries", "themes", "booklets"]
+    readonly_fields = ["publication_status", "published_at", "page_link", "english_missing"]
+    inlines = [MissionEventInline, ThematicGroupInline, MissionPartnerInline, RoadmapInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "national_programme", "summary"]}),
+        (
+            _("Progress and dates"),
+            {"fields": [("status", "status_as_of"), ("start_date", "end_date", "date_precision")]},
+        ),
+        (
+            _("Scope"),
+            {
+                "fields": [
+                    "towns",
+                    "intercommunalities",
+                    "cross_border_areas",
+                    "countries",
+                    "themes",
+                    "partner_count",
+                ]
+            },
+        ),
+        (_("Objectives and outcomes"), {"fields": ["objectives", "outcomes"]}),
+        (_("Links"), {"fields": ["workplan_actions", "factsheets", "booklets", "source_document"]}),
+        (_("Publication"), {"fields": ["publication_status", "published_at", "page_link", "english_missing"]}),
+    ]
+
+    def is_public(self, obj) -> bool:
+        return obj.is_published
+
+    @admin.display(description=_("English missing"))
+    def english_missing(self, obj) -> str:
+        missing = missing_english(obj, ("title", *Mission.RICH_TEXT_FIELDS))
+        return ", ".join(str(Mission._meta.get_field(f).verbose_name) for f in missing) or "—"
+
+
+class EventParticipationInline(admin.TabularInline):
+    model = EventParticipation
+    extra = 0
+    autocomplete_fields = ["country"]
+
+
+@admin.register(MissionEvent)
+class MissionEventAdmin(TabbedDjangoJqueryTranslationAdmin):
+    list_display = ["title", "mission", "kind", "start_date", "period_label", "participants_total"]
+    list_filter = ["kind"]
+    search_fields = ["title_fr", "title_en", "mission__title_fr"]
+    autocomplete_fields = ["mission"]
+    inlines = [EventParticipationInline]
+
+
+class RoadmapActionInline(TranslationStackedInline):
+    """The roadmap's actions in order; edit the position to reorder."""
+
+    model = RoadmapAction
+    extra = 0
+    ordering = ["position", "pk"]
+    autocomplete_fields = ["lead", "partners", "factsheets"]
+    fields = [
+        ("position", "status"),
+        "title",
+        "description",
+        ("theme", "thematic_group"),
+        ("lead", "partners"),
+        ("horizon", "priority", "due_date"),
+        "factsheets",
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only the groups of the roadmap's own mission.
+        if db_field.name == "thematic_group":
+            roadmap_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            kwargs["queryset"] = ThematicGroup.objects.filter(mission__roadmaps__pk=roadmap_id or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Roadmap)
+class RoadmapAdmin(TabbedDjangoJqueryTranslationAdmin):
+    list_display = ["__str__", "mission", "version", "date", "status"]
+    list_filter = ["status"]
+    search_fields = ["mission__title_fr", "mission__title_en"]
+    autocomplete_fields = ["mission"]
+    inlines = [RoadmapActionInline]
+    actions = ["duplicate_as_new_version", "publish"]
+
+    @admin.action(description=_("Duplicate as a new draft version"), permissions=["add"])
+    def duplicate_as_new_version(self, request, queryset):
+        for roadmap in queryset:
+            copy = roadmap_duplicate(roadmap=roadmap)
+            self.message_user(
+                request,
+                _("%(mission)s: version %(version)d created as a draft.")
+                % {"mission": copy.mission, "version": copy.version},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Publish"), permissions=["change"])
+    def publish(self, request, queryset):
+        from projects.services import status_change
+
+        for roadmap in queryset:
+            status_change(obj=roadmap, status=Status.PUBLISHED)
+        self.message_user(request, _("%(count)d record(s) updated.") % {"count": len(queryset)}, messages.SUCCESS)

@@ -1,0 +1,364 @@
+"""Support missions and roadmaps in the API (read-only: staff edit them in the admin). The public sees
+published missions and their published roadmap versions; staff holding the view permission also see drafts."""
+
+from django.db.models import OuterRef, Prefetch, Subquery
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, viewsets
+
+from missions import selectors
+from missions.filters import MissionFilter, RoadmapFilter
+from missions.models import (
+    EventParticipation,
+    Mission,
+    MissionEvent,
+    MissionPartner,
+    Roadmap,
+    RoadmapAction,
+    ThematicGroup,
+)
+from mot_portal.api import LanguageMixin
+from projects.api import SLUG_REGEX, _absolute, _can_see_drafts
+from projects.models import Factsheet
+from towns.models import Partner
+
+
+def _text(help_text: str, **kwargs) -> serializers.CharField:
+    return serializers.CharField(read_only=True, help_text=help_text, **kwargs)
+
+
+def _slugs(help_text: str, **kwargs) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True, help_text=help_text, **kwargs)
+
+
+class MissionTownSerializer(serializers.Serializer):
+    insee_code = _text("INSEE code of the town.")
+    name = _text("Name of the town.")
+
+
+class MissionIntercommunalitySerializer(serializers.Serializer):
+    siren = _text("SIREN of the intercommunality (EPCI).")
+    name = _text("Name of the intercommunality.")
+
+
+class MissionAreaSerializer(serializers.Serializer):
+    slug = _text("Slug of the cross-border area.")
+    name = _text("Name in the requested language.")
+
+
+class EventParticipationSerializer(serializers.ModelSerializer):
+    country = _text("ISO alpha-2 code of the country.", source="country.code")
+    count = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Participants from it; null if unknown."
+    )
+
+    class Meta:
+        model = EventParticipation
+        fields = ["country", "count"]
+
+
+class MissionEventSerializer(serializers.ModelSerializer):
+    title = _text("Title in the requested language.")
+    period_label = _text("Period as the source words it, when only a period is known.")
+    place = _text("Place, in the requested language.")
+    description = _text("Description (sanitised HTML), in the requested language.")
+    participants_by_country = EventParticipationSerializer(
+        source="participations", many=True, read_only=True, help_text="Participants counted by country."
+    )
+
+    class Meta:
+        model = MissionEvent
+        fields = [
+            "kind",
+            "title",
+            "title_fr",
+            "title_en",
+            "start_date",
+            "end_date",
+            "date_precision",
+            "period_label",
+            "is_planned",
+            "place",
+            "description",
+            "participants_total",
+            "participants_approximate",
+            "participants_by_country",
+        ]
+
+
+class ThematicGroupSerializer(serializers.ModelSerializer):
+    name = _text("Name in the requested language.")
+    themes = _slugs("Slugs of the group's themes.")
+    id = serializers.IntegerField(read_only=True, help_text="Identifier of the group (see roadmap actions).")
+    event = serializers.SerializerMethodField(help_text="Position (1-based) in `events` of the group's event, or null.")
+
+    class Meta:
+        model = ThematicGroup
+        fields = ["id", "name", "name_fr", "name_en", "themes", "event"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_event(self, group: ThematicGroup) -> int | None:
+        events = self.context.get("event_positions", {})
+        return events.get(group.event_id)
+
+
+class MatrixPartnerSerializer(serializers.ModelSerializer):
+    slug = _text("Slug of the partner.", source="partner.slug")
+    name = _text("Name in the requested language.", source="partner.name")
+    role = _text("Role in the mission: beneficiary, commissioner, support, contributor or partner.")
+
+    class Meta:
+        model = MissionPartner
+        fields = ["slug", "name", "role"]
+
+
+class MatrixCellSerializer(serializers.Serializer):
+    country = _text("ISO alpha-2 code of the country (column).")
+    competence_level = _text("Competence level (row).")
+    partners = MatrixPartnerSerializer(many=True, read_only=True, help_text="Partners in the cell (may be empty).")
+
+
+class PartnerMatrixSerializer(serializers.Serializer):
+    countries = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Columns: France first, then the other countries."
+    )
+    competence_levels = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Rows: the competence levels, from municipal up."
+    )
+    cells = MatrixCellSerializer(many=True, read_only=True, help_text="Every country × level cell, empty or not.")
+
+
+class ActionPartnerSerializer(serializers.ModelSerializer):
+    name = _text("Name in the requested language.")
+    country = _text("ISO alpha-2 code of the partner's country.", source="country.code")
+
+    class Meta:
+        model = Partner
+        fields = ["slug", "name", "country"]
+
+
+class RoadmapActionSerializer(serializers.ModelSerializer):
+    title = _text("Title in the requested language.")
+    description = _text("Description (sanitised HTML) in the requested language.")
+    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="Slug of the theme, or null.")
+    thematic_group = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="Id of the mission's thematic group (see `thematic_groups`), or null."
+    )
+    lead = ActionPartnerSerializer(read_only=True, allow_null=True, help_text="Lead organisation, or null.")
+    partners = ActionPartnerSerializer(many=True, read_only=True, help_text="Other organisations taking part.")
+    factsheets = _slugs("Slugs of the related (published) factsheets.")
+
+    class Meta:
+        model = RoadmapAction
+        fields = [
+            "position",
+            "title",
+            "title_fr",
+            "title_en",
+            "description",
+            "description_fr",
+            "description_en",
+            "theme",
+            "thematic_group",
+            "lead",
+            "partners",
+            "horizon",
+            "priority",
+            "status",
+            "due_date",
+            "factsheets",
+        ]
+
+
+class RoadmapSummarySerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(
+        read_only=True, help_text="Identifier of the roadmap version (/api/v1/roadmaps/{id}/)."
+    )
+    summary = _text("Summary (sanitised HTML) in the requested language.")
+    url = serializers.SerializerMethodField(help_text="API address of the roadmap with its actions.")
+    is_current = serializers.SerializerMethodField(help_text="Whether this is the latest version the reader sees.")
+
+    class Meta:
+        model = Roadmap
+        fields = ["id", "version", "date", "status", "summary", "summary_fr", "summary_en", "is_current", "url"]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, roadmap: Roadmap) -> str:
+        from django.urls import reverse
+
+        return _absolute(self, reverse("roadmap-detail", kwargs={"pk": roadmap.pk}))
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_is_current(self, roadmap: Roadmap) -> bool:
+        if hasattr(roadmap, "current_version"):  # annotated by RoadmapViewSet
+            return roadmap.version == roadmap.current_version
+        return roadmap.pk == self.context.get("current_roadmaps", {}).get(roadmap.mission_id)
+
+
+class RoadmapSerializer(RoadmapSummarySerializer):
+    mission = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="Slug of the mission.")
+    actions = RoadmapActionSerializer(many=True, read_only=True, help_text="The actions, in the roadmap's order.")
+
+    class Meta(RoadmapSummarySerializer.Meta):
+        fields = [*RoadmapSummarySerializer.Meta.fields, "mission", "actions"]
+
+
+class MissionSerializer(serializers.ModelSerializer):
+    title = _text("Title in the requested language.")
+    summary = _text("Summary (sanitised HTML) in the requested language.")
+    objectives = _text("Objectives (sanitised HTML) in the requested language.")
+    outcomes = _text("Outcomes (sanitised HTML) in the requested language.")
+    national_programme = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="Slug of the national programme served, or null."
+    )
+    status = serializers.ChoiceField(
+        choices=Mission.Progress.choices,
+        read_only=True,
+        help_text="Progress: planned, in_progress, completed, cancelled, or empty when no source says.",
+    )
+    towns = MissionTownSerializer(many=True, read_only=True, help_text="Towns covered (INSEE code and name).")
+    intercommunalities = MissionIntercommunalitySerializer(many=True, read_only=True, help_text="EPCI covered.")
+    cross_border_areas = MissionAreaSerializer(many=True, read_only=True, help_text="Cross-border areas covered.")
+    countries = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, help_text="ISO alpha-2 codes of the neighbouring countries."
+    )
+    themes = _slugs("Slugs of the themes.")
+    workplan_actions = serializers.SerializerMethodField(help_text="Codes of the work-programme actions implemented.")
+    workplan_action_details = serializers.SerializerMethodField(
+        help_text="The same actions with their programme year, title and page."
+    )
+    factsheets = _slugs("Slugs of the related (published) factsheets.")
+    booklets = _slugs("Slugs of the related (published) booklets.")
+    events = MissionEventSerializer(many=True, read_only=True, help_text="Events in timeline order.")
+    thematic_groups = serializers.SerializerMethodField(help_text="Thematic groups of the workshops.")
+    partner_matrix = serializers.SerializerMethodField(help_text="Partners by country and competence level.")
+    roadmaps = serializers.SerializerMethodField(help_text="Roadmap versions, latest first (see `url`).")
+    url = serializers.SerializerMethodField(help_text="Public page of the mission.")
+
+    class Meta:
+        model = Mission
+        fields = [
+            "slug",
+            "title",
+            "title_fr",
+            "title_en",
+            "kind",
+            "national_programme",
+            "status",
+            "status_as_of",
+            "start_date",
+            "end_date",
+            "date_precision",
+            "first_year",
+            "last_year",
+            "towns",
+            "intercommunalities",
+            "cross_border_areas",
+            "countries",
+            "themes",
+            *(f"{name}{suffix}" for name in ("summary", "objectives", "outcomes") for suffix in ("", "_fr", "_en")),
+            "partner_count",
+            "workplan_actions",
+            "workplan_action_details",
+            "factsheets",
+            "booklets",
+            "events",
+            "thematic_groups",
+            "partner_matrix",
+            "roadmaps",
+            "source_document",
+            "publication_status",
+            "published_at",
+            "updated_at",
+            "url",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_workplan_actions(self, mission: Mission) -> list[str]:
+        return [item.code for item in mission.workplan_actions.all()]
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.DictField(), help_text="{year, code, title, url} per action.")
+    )
+    def get_workplan_action_details(self, mission: Mission) -> list[dict]:
+        return [
+            {
+                "year": item.programme.year,
+                "code": item.code,
+                "title": item.text,
+                "url": _absolute(self, item.get_absolute_url()),
+            }
+            for item in mission.workplan_actions.all()
+        ]
+
+    @extend_schema_field(ThematicGroupSerializer(many=True))
+    def get_thematic_groups(self, mission: Mission) -> list[dict]:
+        positions = {event.pk: n for n, event in enumerate(mission.events.all(), start=1)}
+        context = {**self.context, "event_positions": positions}
+        return ThematicGroupSerializer(mission.thematic_groups.all(), many=True, context=context).data
+
+    @extend_schema_field(PartnerMatrixSerializer)
+    def get_partner_matrix(self, mission: Mission) -> dict:
+        context = self.context
+        if "france" not in context:  # once per response, shared by every record of a page
+            context["france"] = selectors.france()
+        matrix = selectors.partner_matrix(mission, france=context["france"])
+        cells = [
+            {"country": country.code, "competence_level": row.level, "partners": cell}
+            for row in matrix.rows
+            for country, cell in zip(matrix.countries, row.cells, strict=True)
+        ]
+        data = {
+            "countries": [c.code for c in matrix.countries],
+            "competence_levels": [row.level for row in matrix.rows],
+            "cells": cells,
+        }
+        return PartnerMatrixSerializer(data, context=self.context).data
+
+    @extend_schema_field(RoadmapSummarySerializer(many=True))
+    def get_roadmaps(self, mission: Mission) -> list[dict]:
+        roadmaps = list(mission.roadmaps.all())
+        context = {**self.context, "current_roadmaps": {mission.pk: roadmaps[0].pk if roadmaps else None}}
+        return RoadmapSummarySerializer(roadmaps, many=True, context=context).data
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, mission: Mission) -> str:
+        return _absolute(self, mission.get_absolute_url())
+
+
+class MissionViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    """Support missions with their scope, events, thematic groups, partner matrix and roadmap versions."""
+
+    serializer_class = MissionSerializer
+    filterset_class = MissionFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
+    ordering_fields = ["slug", "start_date", "first_year", "updated_at"]
+    ordering = ["slug"]
+
+    def get_queryset(self):
+        drafts = _can_see_drafts(self, "missions.view_mission")
+        missions = Mission.objects.all() if drafts else Mission.objects.published()
+        return selectors.with_relations(missions, include_drafts=drafts)
+
+
+class RoadmapViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    """Roadmap versions of published missions, with their ordered actions."""
+
+    serializer_class = RoadmapSerializer
+    filterset_class = RoadmapFilter
+    ordering_fields = ["id", "version"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        drafts = _can_see_drafts(self, "missions.view_roadmap")
+        roadmaps = Roadmap.objects.all() if drafts else Roadmap.objects.published()
+        latest = roadmaps.filter(mission=OuterRef("mission")).order_by("-version").values("version")[:1]
+        roadmaps = roadmaps.annotate(current_version=Subquery(latest))
+        factsheets = Factsheet.objects.all() if drafts else Factsheet.objects.published()
+        actions = RoadmapAction.objects.select_related("theme", "lead__country").prefetch_related(
+            Prefetch("partners", queryset=Partner.objects.select_related("country").order_by("name_fr")),
+            Prefetch("factsheets", queryset=factsheets.order_by("title_fr")),
+        )
+        return roadmaps.select_related("mission").prefetch_related(
+            Prefetch("actions", queryset=actions.order_by("position", "pk"))
+        )

@@ -1,0 +1,330 @@
+"""Reads of the missions app shared by pages, API, sitemap and the other apps' pages.
+
+Only published missions (and published roadmap versions, factsheets and booklets) unless drafts are asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+
+from missions.filters import missions_covering_town
+from missions.models import (
+    EventParticipation,
+    Mission,
+    MissionEvent,
+    MissionPartner,
+    NationalProgramme,
+    Roadmap,
+    RoadmapAction,
+    ThematicGroup,
+)
+from projects.models import Booklet, Factsheet, Status, Theme
+from projects.selectors import FacetValue, facet_value_code
+from towns.models import Country, CrossBorderArea, Partner, Town
+from workplan.models import WorkItem
+
+FRANCE = "FR"
+
+
+def _published(model, include_drafts: bool) -> QuerySet:
+    return model.objects.all() if include_drafts else model.objects.published()
+
+
+def with_card_relations(queryset: QuerySet[Mission], *, towns: QuerySet[Town] | None = None) -> QuerySet[Mission]:
+    """What a mission card in a list shows, in a constant number of queries."""
+    return queryset.select_related("national_programme").prefetch_related(
+        Prefetch("countries", queryset=Country.objects.order_by("code")),
+        Prefetch("themes", queryset=Theme.objects.order_by("position", "slug")),
+        Prefetch("towns", queryset=towns if towns is not None else Town.objects.order_by("name")),
+        Prefetch("cross_border_areas", queryset=CrossBorderArea.objects.order_by("name_fr")),
+    )
+
+
+france_first = Case(When(country__code=FRANCE, then=Value(0)), default=Value(1))
+
+
+def with_relations(queryset: QuerySet[Mission], *, include_drafts: bool = False) -> QuerySet[Mission]:
+    """Everything a mission page or API record shows, in a constant number of queries."""
+    roadmaps = Roadmap.objects.all() if include_drafts else Roadmap.objects.filter(status=Status.PUBLISHED)
+    actions = RoadmapAction.objects.select_related("theme", "thematic_group", "lead__country").prefetch_related(
+        Prefetch("partners", queryset=Partner.objects.select_related("country").order_by("name_fr")),
+        Prefetch("factsheets", queryset=_published(Factsheet, include_drafts).order_by("title_fr")),
+    )
+    towns = Town.objects.select_related("department").order_by("name")
+    return with_card_relations(queryset, towns=towns).prefetch_related(
+        Prefetch("intercommunalities"),
+        Prefetch(
+            "workplan_actions",
+            queryset=WorkItem.objects.published().select_related("programme").order_by("-programme__year", "position"),
+        ),
+        Prefetch("factsheets", queryset=_published(Factsheet, include_drafts).order_by("title_fr")),
+        Prefetch("booklets", queryset=_published(Booklet, include_drafts).order_by("-edition_date", "title_fr")),
+        Prefetch(
+            "events",
+            queryset=MissionEvent.objects.order_by("position", "start_date", "pk").prefetch_related(
+                Prefetch("thematic_groups", queryset=ThematicGroup.objects.order_by("position", "pk")),
+                Prefetch(
+                    "participations",
+                    queryset=EventParticipation.objects.select_related("country").order_by(
+                        france_first, "country__code"
+                    ),
+                ),
+            ),
+        ),
+        Prefetch(
+            "thematic_groups",
+            queryset=ThematicGroup.objects.select_related("event")
+            .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("position", "slug")))
+            .order_by("position", "pk"),
+        ),
+        Prefetch(
+            "partner_roles",
+            queryset=MissionPartner.objects.select_related("partner__country").order_by("partner__name_fr", "role"),
+        ),
+        Prefetch(
+            "roadmaps",
+            queryset=roadmaps.order_by("-version").prefetch_related(
+                Prefetch("actions", queryset=actions.order_by("position", "pk"))
+            ),
+        ),
+    )
+
+
+def mission_list(*, include_drafts: bool = False) -> QuerySet[Mission]:
+    return with_card_relations(_published(Mission, include_drafts))
+
+
+def mission_get(*, slug: str, include_drafts: bool = False) -> Mission:
+    return with_relations(_published(Mission, include_drafts), include_drafts=include_drafts).get(slug=slug)
+
+
+def current_roadmap(mission: Mission) -> Roadmap | None:
+    """The latest version among the (prefetched) roadmaps the reader may see."""
+    roadmaps = list(mission.roadmaps.all())
+    return roadmaps[0] if roadmaps else None
+
+
+# --- Partner matrix -------------------------------------------------------------------------------
+
+
+@dataclass
+class MatrixRow:
+    level: str
+    label: str
+    cells: list[list[MissionPartner]]
+
+
+@dataclass
+class PartnerMatrix:
+    """Partners engaged in a mission, by competence level (rows) and country (columns); every cell is
+    present, empty or not, so the map reads the same for every mission."""
+
+    countries: list[Country]
+    rows: list[MatrixRow] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(cell for row in self.rows for cell in row.cells)
+
+
+def france() -> Country | None:
+    return Country.objects.filter(code=FRANCE).first()
+
+
+def partner_matrix(mission: Mission, *, france: Country | None) -> PartnerMatrix:
+    """France (``france``, looked up once by the caller) first, then the mission's neighbouring countries
+    and any other partner's country, by code."""
+    roles = list(mission.partner_roles.all())
+    countries = {c.code: c for c in mission.countries.all()}
+    for role in roles:
+        countries.setdefault(role.partner.country.code, role.partner.country)
+    if france is not None:
+        countries.setdefault(FRANCE, france)
+    columns = sorted(countries.values(), key=lambda c: (c.code != FRANCE, c.code))
+    matrix = PartnerMatrix(countries=columns)
+    for level, label in Partner.CompetenceLevel.choices:
+        cells = [
+            [r for r in roles if r.partner.country.code == country.code and r.partner.competence_level == level]
+            for country in columns
+        ]
+        matrix.rows.append(MatrixRow(level=level, label=str(label), cells=cells))
+    return matrix
+
+
+# --- Roadmap --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ActionGroup:
+    key: str
+    label: str
+    actions: list[RoadmapAction]
+
+
+def roadmap_groups(roadmap: Roadmap) -> list[ActionGroup]:
+    """The (prefetched) actions grouped by theme, else by thematic group, in theme order; actions with
+    neither come last. Within a group, the roadmap's order."""
+    groups: dict[str, ActionGroup] = {}
+    order: dict[str, tuple] = {}
+    for action in roadmap.actions.all():
+        if action.theme is not None:
+            key, label, rank = f"theme:{action.theme.slug}", action.theme.name, (0, action.theme.position)
+        elif action.thematic_group is not None:
+            group = action.thematic_group
+            key, label, rank = f"group:{group.pk}", group.name, (1, group.position)
+        else:
+            key, label, rank = "other", "", (2, 0)
+        groups.setdefault(key, ActionGroup(key=key, label=label, actions=[])).actions.append(action)
+        order.setdefault(key, rank)
+    return sorted(groups.values(), key=lambda g: order[g.key])
+
+
+# --- Participants ---------------------------------------------------------------------------------
+
+
+def participants_by_country(mission: Mission) -> list[dict]:
+    """Per country, the participants counted across the mission's events (None when no count is known)."""
+    totals: dict[str, dict] = {}
+    for event in mission.events.all():
+        for participation in event.participations.all():
+            entry = totals.setdefault(participation.country.code, {"country": participation.country, "count": None})
+            if participation.count is not None:
+                entry["count"] = (entry["count"] or 0) + participation.count
+    return sorted(totals.values(), key=lambda e: (e["country"].code != FRANCE, e["country"].code))
+
+
+# --- Facets ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class MissionFacets:
+    kind: list[FacetValue] = field(default_factory=list)
+    year: list[FacetValue] = field(default_factory=list)
+    country: list[FacetValue] = field(default_factory=list)
+    theme: list[FacetValue] = field(default_factory=list)
+    town: list[FacetValue] = field(default_factory=list)
+    programme: list[FacetValue] = field(default_factory=list)
+
+
+FACET_NAMES = ("kind", "year", "country", "theme", "town", "programme")
+
+
+def mission_facets(*, filterset) -> MissionFacets:
+    """Counts per value of each facet with every *other* filter applied (one query per facet); a selected
+    value stays listed, with 0, when the other filters leave it no mission."""
+    facets = MissionFacets()
+    selected = {name: facet_value_code(filterset.form.cleaned_data.get(name)) for name in FACET_NAMES}
+
+    def others(name: str) -> QuerySet:
+        return filterset.qs_without(name).order_by().values("pk")
+
+    kinds = dict(Mission.objects.filter(pk__in=others("kind")).values_list("kind").annotate(n=Count("pk")).order_by())
+    facets.kind = [
+        FacetValue(value, str(label), kinds.get(value, 0), value == selected["kind"])
+        for value, label in Mission.Kind.choices
+        if value in kinds or value == selected["kind"]
+    ]
+    years: dict[int, int] = {}
+    spans = Mission.objects.filter(pk__in=others("year"), first_year__isnull=False)
+    for first, last in spans.values_list("first_year", "last_year"):
+        for year in range(first, (last or first) + 1):
+            years[year] = years.get(year, 0) + 1
+    if selected["year"] and int(selected["year"]) not in years:
+        years[int(selected["year"])] = 0
+    facets.year = [
+        FacetValue(str(y), str(y), n, str(y) == selected["year"]) for y, n in sorted(years.items(), reverse=True)
+    ]
+    countries = Country.objects.filter(missions__in=others("country")).annotate(n=Count("missions"))
+    facets.country = [
+        FacetValue(c.code, c.name, c.n, c.code == selected["country"]) for c in countries.order_by("code")
+    ]
+    themes = Theme.objects.filter(missions__in=others("theme")).annotate(n=Count("missions"))
+    facets.theme = [
+        FacetValue(t.slug, t.name, t.n, t.slug == selected["theme"]) for t in themes.order_by("position", "slug")
+    ]
+    # Towns the missions name directly (a town covered only through its intercommunality is found by the
+    # filter, but listing every commune of every intercommunality would make an unusable list).
+    towns = Town.objects.filter(missions__in=others("town")).annotate(n=Count("missions"))
+    facets.town = [
+        FacetValue(t.insee_code, t.name, t.n, t.insee_code == selected["town"])
+        for t in towns.order_by("name", "insee_code")
+    ]
+    programmes = NationalProgramme.objects.filter(missions__in=others("programme")).annotate(n=Count("missions"))
+    facets.programme = [
+        FacetValue(p.slug, p.name, p.n, p.slug == selected["programme"]) for p in programmes.order_by("name_fr")
+    ]
+    _keep_selected(facets, filterset.form.cleaned_data)
+    return facets
+
+
+# --- Traceability from the other apps -------------------------------------------------------------
+
+
+def _keep_selected(facets: MissionFacets, cleaned_data: dict) -> None:
+    """A selected value stays listed (with 0) when the other filters leave it no mission."""
+    labels = {
+        "country": lambda c: (c.code, c.name),
+        "theme": lambda t: (t.slug, t.name),
+        "town": lambda t: (t.insee_code, t.name),
+        "programme": lambda p: (p.slug, p.name),
+    }
+    for name, label in labels.items():
+        value = cleaned_data.get(name)
+        values = getattr(facets, name)
+        if value in (None, "") or any(v.selected for v in values):
+            continue
+        code, text = label(value)
+        values.insert(0, FacetValue(code, text, 0, True))
+
+
+def town_missions(*, town: Town) -> list[dict]:
+    """The published missions covering a town, directly or through its intercommunality."""
+    missions = (
+        Mission.objects.published()
+        .filter(pk__in=missions_covering_town(town))
+        .annotate(direct=Count("towns", filter=Q(towns=town)))
+        .order_by(F("first_year").desc(nulls_last=True), "title_fr")
+    )
+    return [{"mission": m, "through_intercommunality": not m.direct} for m in missions]
+
+
+def partner_missions(*, partner: Partner) -> list[dict]:
+    """Published missions a partner is engaged in, with its roles in each."""
+    roles: dict[int, dict] = {}
+    for role in MissionPartner.objects.filter(
+        partner=partner, mission__publication_status=Status.PUBLISHED
+    ).select_related("mission"):
+        roles.setdefault(role.mission_id, {"mission": role.mission, "roles": []})["roles"].append(
+            role.get_role_display()
+        )
+    return sorted(roles.values(), key=lambda e: e["mission"].title)
+
+
+def area_missions(*, area: CrossBorderArea) -> QuerySet[Mission]:
+    return Mission.objects.published().filter(cross_border_areas=area).order_by("title_fr")
+
+
+def factsheet_missions(*, factsheet: Factsheet) -> dict:
+    """Published missions related to a factsheet, and actions of published roadmaps that refer to it."""
+    missions = Mission.objects.published().filter(factsheets=factsheet).order_by("title_fr")
+    actions = (
+        RoadmapAction.objects.filter(factsheets=factsheet, roadmap__in=Roadmap.objects.published())
+        .select_related("roadmap__mission")
+        .order_by("roadmap__mission__title_fr", "-roadmap__version", "position")
+    )
+    return {"missions": list(missions), "roadmap_actions": list(actions)}
+
+
+def workitem_missions(*, item: WorkItem) -> QuerySet[Mission]:
+    """Published missions implementing this action, or any action under this axis or sub-axis."""
+    actions = WorkItem.objects.filter(programme=item.programme_id, kind=WorkItem.Kind.ACTION).filter(
+        Q(pk=item.pk) | Q(code__startswith=f"{item.code}.")
+    )
+    links = Mission.workplan_actions.through.objects.filter(workitem__in=actions.values("pk"))
+    return (
+        mission_list()
+        .filter(pk__in=links.values("mission"))
+        .order_by(F("first_year").desc(nulls_last=True), "title_fr")
+    )

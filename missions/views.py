@@ -1,0 +1,87 @@
+"""Public pages of support missions and their roadmaps, and the staff preview of drafts."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+
+from missions import selectors
+from missions.filters import MissionPageFilter
+from missions.models import Mission
+from mot_portal.pagination import page_number
+from projects.selectors import title_order
+
+PAGE_SIZE = 20
+
+
+def mission_list(request: HttpRequest) -> HttpResponse:
+    base = selectors.mission_list()
+    filterset = MissionPageFilter(request.GET, queryset=base)
+    if filterset.is_valid():
+        missions = filterset.sorted_qs(title_order())
+        facets = selectors.mission_facets(filterset=filterset)
+    else:
+        missions = base.none()
+        facets = selectors.MissionFacets()
+    page = Paginator(missions, PAGE_SIZE).get_page(page_number(request.GET.get("page")))
+    active = [
+        {"name": name, "label": value.label}
+        for name in selectors.FACET_NAMES
+        for value in getattr(facets, name)
+        if value.selected
+    ]
+    return render(
+        request,
+        "missions/mission_list.html",
+        {"filter": filterset, "page": page, "facets": facets, "active_filters": active},
+    )
+
+
+def _mission_page(request: HttpRequest, mission: Mission, *, preview: bool, version: int | None = None):
+    roadmaps = list(mission.roadmaps.all())
+    if version is None:
+        roadmap = roadmaps[0] if roadmaps else None
+    else:
+        roadmap = next((r for r in roadmaps if r.version == version), None)
+        if roadmap is None:
+            raise Http404
+    context = {
+        "mission": mission,
+        "preview": preview,
+        "matrix": selectors.partner_matrix(mission, france=selectors.france()),
+        "participants": selectors.participants_by_country(mission),
+        "roadmap": roadmap,
+        "roadmap_groups": selectors.roadmap_groups(roadmap) if roadmap else [],
+        "is_current_roadmap": bool(roadmaps) and roadmap is roadmaps[0],
+        "other_roadmaps": [r for r in roadmaps if r is not roadmap],
+    }
+    template = "missions/mission_detail.html" if version is None else "missions/roadmap_detail.html"
+    return render(request, template, context)
+
+
+def _get(slug: str, *, include_drafts: bool = False) -> Mission:
+    try:
+        return selectors.mission_get(slug=slug, include_drafts=include_drafts)
+    except Mission.DoesNotExist:
+        raise Http404 from None
+
+
+def mission_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _mission_page(request, _get(slug), preview=False)
+
+
+def roadmap_detail(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    return _mission_page(request, _get(slug), preview=False, version=version)
+
+
+@staff_member_required
+def mission_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """A draft as the public would see it (with draft roadmap versions): staff only, never cached or indexed."""
+    if not request.user.has_perm("missions.view_mission"):
+        raise PermissionDenied
+    response = _mission_page(request, _get(slug, include_drafts=True), preview=True)
+    add_never_cache_headers(response)
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response

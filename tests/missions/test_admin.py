@@ -1,0 +1,71 @@
+"""Editorial admin of missions: pages with inlines, filters, publication and roadmap versions."""
+
+import pytest
+
+from missions.models import Mission, Roadmap
+from projects.models import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_pages(client, staff_editor, missions):
+    client.force_login(staff_editor)
+    town = missions.towns[2].insee_code
+    paths = [
+        "/en/admin/missions/mission/",
+        f"/en/admin/missions/mission/?kind__exact=flash_mission&year=2022&town={town}",
+        f"/en/admin/missions/mission/?countries__id__exact={missions.luxembourg.pk}&themes__id__exact={missions.health.pk}",
+        "/en/admin/missions/mission/add/",
+        f"/en/admin/missions/mission/{missions.flash.pk}/change/",
+        f"/en/admin/missions/missionevent/{missions.flash.events.first().pk}/change/",
+        f"/en/admin/missions/roadmap/{missions.roadmap.pk}/change/",
+        "/en/admin/missions/roadmap/",
+        "/en/admin/missions/nationalprogramme/",
+    ]
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+
+
+def test_list_filters(client, staff_editor, missions):
+    client.force_login(staff_editor)
+
+    def listed(params):
+        return {m.slug for m in client.get("/en/admin/missions/mission/", params).context["cl"].result_list}
+
+    assert listed({"year": "2020"}) == {"webinaires"}
+    # Through its intercommunality, the third town is covered by the flash mission.
+    assert listed({"town": missions.towns[2].insee_code}) == {"mission-flash"}
+    assert listed({"town": missions.towns[0].insee_code}) == {"mission-flash", "mission-secrete"}
+
+
+def test_change_page_has_the_inlines_and_the_preview_link(client, staff_editor, missions):
+    client.force_login(staff_editor)
+    html = client.get(f"/en/admin/missions/mission/{missions.draft.pk}/change/").content.decode()
+    for prefix in ("events-", "thematic_groups-", "partner_roles-", "roadmaps-"):
+        assert f'name="{prefix}TOTAL_FORMS"' in html
+    assert "/en/missions/mission-secrete/preview/" in html
+
+
+def test_publish_action_and_duplicate_roadmap_action(client, staff_editor, missions):
+    client.force_login(staff_editor)
+    client.post("/en/admin/missions/mission/", {"action": "mark_published", "_selected_action": [missions.draft.pk]})
+    draft = Mission.objects.get(pk=missions.draft.pk)
+    assert draft.publication_status == Status.PUBLISHED
+    assert draft.published_at is not None
+    client.post(
+        "/en/admin/missions/roadmap/",
+        {"action": "duplicate_as_new_version", "_selected_action": [missions.roadmap.pk]},
+    )
+    versions = list(Roadmap.objects.filter(mission=missions.flash).values_list("version", "status"))
+    assert sorted(versions) == [(1, Status.PUBLISHED), (2, Status.DRAFT), (3, Status.DRAFT)]
+
+
+def test_viewers_cannot_publish_or_duplicate(client, staff_viewer, missions):
+    client.force_login(staff_viewer)
+    client.post("/en/admin/missions/mission/", {"action": "mark_published", "_selected_action": [missions.draft.pk]})
+    assert Mission.objects.get(pk=missions.draft.pk).publication_status == Status.DRAFT
+    client.post(
+        "/en/admin/missions/roadmap/",
+        {"action": "duplicate_as_new_version", "_selected_action": [missions.roadmap.pk]},
+    )
+    assert Roadmap.objects.filter(mission=missions.flash).count() == 2
