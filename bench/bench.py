@@ -1,5 +1,6 @@
-"""Benchmark: full import time, the towns API list and towns page, and the factsheets list page, search and
-API (300 factsheets: the eight real ones repeated), each against a plain baseline.
+"""Benchmark: full import time, the towns API list and towns page, the factsheets list page, search and
+API (300 factsheets: the eight real ones repeated), and the missions pages and API (200 missions: the eight
+real ones repeated), each against a plain baseline.
 
 Prints one table. Each backend runs in its own process on its own fresh database:
 SQLite always (a temporary file), PostgreSQL when BENCH_POSTGRES_URL is set (the database is created
@@ -70,6 +71,54 @@ def repeat_seed_factsheets(count: int) -> int:
     return Factsheet.objects.published().count()
 
 
+MISSION_COUNT = 200
+MISSION_PATHS = {
+    "list page": "/en/missions/",
+    "page, 2 facets": "/fr/missions/?country=LU&theme=mobility",
+    "mission page": "/en/missions/mission-flash-bouzonville-sierck-les-bains/",
+    "API, 100": "/api/v1/missions/?page_size=100",
+}
+
+
+def repeat_seed_missions(count: int) -> int:
+    """Copies of the eight seed missions (texts, scope, events with participants, groups, partners, roadmaps)
+    until there are ``count``."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from missions.models import EventParticipation, Mission, MissionPartner, Roadmap
+    from missions.services import missions_content_load
+    from workplan.services import programme_import
+
+    programme_import(path=settings.BASE_DIR / "fixtures" / "workplan" / "programme_2025.txt", status="published")
+    missions_content_load(path=settings.BASE_DIR / "fixtures" / "content" / "missions.json")
+    seeds = list(Mission.objects.order_by("pk"))
+    relations = ("towns", "intercommunalities", "cross_border_areas", "countries", "themes", "workplan_actions")
+    with transaction.atomic():
+        for number in range(count - len(seeds)):
+            seed = seeds[number % len(seeds)]
+            copy = Mission.objects.get(pk=seed.pk)
+            copy.pk, copy.slug = None, f"{seed.slug}-{number}"
+            copy.save()
+            for name in relations:
+                getattr(copy, name).set(getattr(seed, name).all())
+            for event in seed.events.all():
+                participations = list(event.participations.all())
+                event.pk, event.mission = None, copy
+                event.save()
+                EventParticipation.objects.bulk_create(
+                    EventParticipation(event=event, country_id=p.country_id, count=p.count) for p in participations
+                )
+            MissionPartner.objects.bulk_create(
+                MissionPartner(mission=copy, partner_id=r.partner_id, role=r.role) for r in seed.partner_roles.all()
+            )
+            Roadmap.objects.bulk_create(
+                Roadmap(mission=copy, version=r.version, status=r.status, summary_fr=r.summary_fr)
+                for r in seed.roadmaps.all()
+            )
+    return Mission.objects.published().count()
+
+
 def measure(backend: str, database_url: str, runs: int) -> dict:
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mot_portal.settings")
@@ -108,6 +157,13 @@ def measure(backend: str, database_url: str, runs: int) -> dict:
         return JsonResponse({"results": list(rows.values("slug", "title_fr", "title_en", "summary_fr")[:100])})
 
     factsheets = repeat_seed_factsheets(FACTSHEET_COUNT)
+    missions = repeat_seed_missions(MISSION_COUNT)
+
+    def mission_baseline(request):
+        from missions.models import Mission
+
+        rows = Mission.objects.published().order_by("slug")
+        return JsonResponse({"results": list(rows.values("slug", "title_fr", "title_en", "kind", "status")[:100])})
 
     urlconf = type(
         "BenchUrls",
@@ -117,6 +173,7 @@ def measure(backend: str, database_url: str, runs: int) -> dict:
                 path("baseline/api/", baseline, {"size": 100}),
                 path("baseline/page/", baseline, {"size": 25}),
                 path("baseline/factsheets/", factsheet_baseline),
+                path("baseline/missions/", mission_baseline),
                 *mot_portal.urls.urlpatterns,
             ]
         },
@@ -146,6 +203,9 @@ def measure(backend: str, database_url: str, runs: int) -> dict:
             "factsheets": factsheets,
             "factsheet_ms": {label: median_ms(url) for label, url in FACTSHEET_PATHS.items()},
             "factsheet_baseline_ms": median_ms("/baseline/factsheets/"),
+            "missions": missions,
+            "mission_ms": {label: median_ms(url) for label, url in MISSION_PATHS.items()},
+            "mission_baseline_ms": median_ms("/baseline/missions/"),
         }
     return result
 
@@ -225,6 +285,22 @@ def main() -> None:
     print()
     print(f"Factsheets (the 8 real ones repeated to {FACTSHEET_COUNT}): " + "; ".join(
         f"{label} = {url}" for label, url in FACTSHEET_PATHS.items()))  # fmt: skip
+    _table(header, rows)
+
+    header = ["backend", "missions", *MISSION_PATHS, "baseline (.values(), 100)", "API ratio"]
+    rows = [
+        [
+            r["backend"],
+            str(r["missions"]),
+            *(f"{r['mission_ms'][label]:.1f} ms" for label in MISSION_PATHS),
+            f"{r['mission_baseline_ms']:.1f} ms",
+            f"×{r['mission_ms']['API, 100'] / r['mission_baseline_ms']:.1f}",
+        ]
+        for r in results
+    ]
+    print()
+    print(f"Missions (the 8 real ones repeated to {MISSION_COUNT}): " + "; ".join(
+        f"{label} = {url}" for label, url in MISSION_PATHS.items()))  # fmt: skip
     _table(header, rows)
 
 

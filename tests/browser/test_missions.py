@@ -2,6 +2,7 @@
 covers → back to the mission, in French and in English."""
 
 import pytest
+from django.utils import translation
 
 from tests.browser.test_factsheets import ARTEFACTS
 
@@ -15,7 +16,9 @@ def shots():
 
 
 def test_from_the_work_programme_to_a_mission_and_a_town(live_server, page, missions, shots):
-    page.goto(f"{live_server.url}{missions.action.get_absolute_url()}")
+    with translation.override("fr"):  # whatever language an earlier test left active
+        action_url = missions.action.get_absolute_url()
+    page.goto(f"{live_server.url}{action_url}")
     section = page.get_by_role("region", name="Missions d'accompagnement")
     section.get_by_role("link", name="Mission flash de test").click()
     assert page.url.endswith("/fr/missions/mission-flash/")
