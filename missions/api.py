@@ -16,7 +16,7 @@ from missions.models import (
     RoadmapAction,
     ThematicGroup,
 )
-from mot_portal.api import LanguageMixin
+from mot_portal.api import DocumentActionMixin, LanguageMixin
 from projects.api import SLUG_REGEX, _absolute, _can_see_drafts
 from projects.models import Factsheet
 from towns.models import Partner
@@ -325,8 +325,11 @@ class MissionSerializer(serializers.ModelSerializer):
         return _absolute(self, mission.get_absolute_url())
 
 
-class MissionViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
-    """Support missions with their scope, events, thematic groups, partner matrix and roadmap versions."""
+class MissionViewSet(DocumentActionMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    """Support missions with their scope, events, thematic groups, partner matrix and roadmap versions
+    (``pdf/{language}/``: the current roadmap as a PDF)."""
+
+    document_kind = "roadmap"
 
     serializer_class = MissionSerializer
     filterset_class = MissionFilter

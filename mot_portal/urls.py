@@ -55,6 +55,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path(_("data-and-credits/"), views.credits, name="credits"),
+    path(_("documents/<str:kind>/<str:key>/<str:language>/"), views.document_download, name="document"),
     path("", include("towns.urls")),
     path("", include("workplan.urls")),
     path("", include("projects.urls")),

@@ -1,10 +1,14 @@
-"""Portal-wide pages: home, data and credits."""
+"""Portal-wide pages: home, data and credits, and the PDF documents."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 from missions.models import Mission
+from mot_portal.documents import LANGUAGES as DOCUMENT_LANGUAGES
+from mot_portal.documents import SPECS, DocumentUnavailable, document_filename, document_request
+from mot_portal.models import StoredDocument
 from projects.models import Factsheet
 from towns.selectors import home_figures
 
@@ -27,3 +31,50 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 def credits(request: HttpRequest) -> HttpResponse:
     return render(request, "credits.html", {"data_dir": settings.TOWNS_DATA_DIR})
+
+
+RETRY_AFTER_SECONDS = 3
+
+
+def document_file_response(request: HttpRequest, document: StoredDocument, key: str) -> HttpResponse:
+    """The stored PDF, with a meaningful file name, an ETag (the content hash) and conditional GET."""
+    etag = f'"{document.rendered_hash}"'
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+    else:
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document_filename(document, key),
+            content_type="application/pdf",
+        )
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def document_download(request: HttpRequest, kind: str, key: str, language: str) -> HttpResponse:
+    """A public document in ``language``: the PDF at once when ready; otherwise it is queued and a status page
+    refreshes until it is (or says that rendering failed)."""
+    if kind not in SPECS or language not in DOCUMENT_LANGUAGES:
+        raise Http404
+    spec = SPECS[kind]
+    try:
+        object_id = spec.lookup(key)
+        document = StoredDocument.objects.filter(kind=kind, object_id=object_id, language=language).first()
+        if document is None or not document.is_ready:
+            document = document_request(kind=kind, object_id=object_id, language=language)
+            document.refresh_from_db()  # without a broker, the render has just run in this process
+    except DocumentUnavailable:
+        raise Http404 from None
+    if document.is_ready:
+        return document_file_response(request, document, key)
+    response = render(
+        request,
+        "documents/status.html",
+        {"document": document, "refresh_seconds": RETRY_AFTER_SECONDS},
+        status=202 if document.status != StoredDocument.State.FAILED else 503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response

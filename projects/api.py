@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from mot_portal.api import LanguageMixin
+from mot_portal.api import DocumentActionMixin, LanguageMixin
 from projects import selectors
 from projects.filters import FactsheetFilter
 from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Status, Theme
@@ -320,8 +320,10 @@ class BookletSerializer(PortalSerializer):
         ).get(pk=booklet.pk)
 
 
-class FactsheetViewSet(LanguageMixin, viewsets.ModelViewSet):
+class FactsheetViewSet(DocumentActionMixin, LanguageMixin, viewsets.ModelViewSet):
     """Project factsheets with their towns (and roles), partners, countries and themes."""
+
+    document_kind = "factsheet"
 
     serializer_class = FactsheetSerializer
     filterset_class = FactsheetFilter
@@ -334,8 +336,10 @@ class FactsheetViewSet(LanguageMixin, viewsets.ModelViewSet):
         return selectors.factsheet_list(include_drafts=_can_see_drafts(self, "projects.view_factsheet"))
 
 
-class BookletViewSet(LanguageMixin, viewsets.ModelViewSet):
+class BookletViewSet(DocumentActionMixin, LanguageMixin, viewsets.ModelViewSet):
     """Booklets with their factsheets in order (published ones only, for the public)."""
+
+    document_kind = "booklet"
 
     serializer_class = BookletSerializer
     lookup_field = "slug"

@@ -39,6 +39,12 @@ def media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def pdfs_on_request_only(settings):
+    """Publishing does not prepare PDFs unless a test asks for it (PDF_RENDER_ON_PUBLISH)."""
+    settings.PDF_RENDER_ON_PUBLISH = False
+
+
 @pytest.fixture(scope="session", autouse=True)
 def compiled_catalogues():
     call_command("compile_catalogues", verbosity=0)

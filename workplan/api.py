@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers, viewsets
 
-from mot_portal.api import LanguageMixin
+from mot_portal.api import DocumentActionMixin, LanguageMixin
 from workplan import selectors
 from workplan.filters import ActivityLineFilter, ProgrammeFilter
 from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem
@@ -155,8 +155,10 @@ class ProgrammeTreeSerializer(ProgrammeSerializer):
         return [_node(axis) for axis in selectors.programme_tree(items=items)]
 
 
-class ProgrammeViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+class ProgrammeViewSet(DocumentActionMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Published work programmes; the detail gives the whole tree."""
+
+    document_kind = "programme"
 
     filterset_class = ProgrammeFilter
     lookup_field = "year"

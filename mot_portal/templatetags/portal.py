@@ -87,3 +87,19 @@ def date_span(start, end=None, precision: str = "day") -> str:
         # The day of the month as a range inside the language's own format ("10–11 mai 2022", "May 10–11, 2022").
         return date_format(end, pattern.replace("j", "\\@")).replace("@", f"{start.day}–{end.day}")
     return f"{first} – {date_format(end, fmt)}"
+
+
+@register.simple_tag
+def pdf_static(path: str) -> str:
+    """``file://`` URI of a static file, for PDF templates (WeasyPrint reads it from disk)."""
+    from mot_portal.pdf import static_uri
+
+    return static_uri(path)
+
+
+@register.simple_tag
+def pdf_media(field_file) -> str:
+    """``file://`` URI of an uploaded file (e.g. a resized photo), or "" when there is none."""
+    from mot_portal.pdf import media_uri
+
+    return media_uri(field_file)

@@ -1,0 +1,64 @@
+"""Stored PDF documents: one record per (document kind, object, language), rendered by a Celery worker."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StoredDocument(models.Model):
+    class Kind(models.TextChoices):
+        BOOKLET = "booklet", _("Booklet")
+        FACTSHEET = "factsheet", _("Factsheet")
+        ROADMAP = "roadmap", _("Roadmap")
+        PROGRAMME = "programme", _("Work programme")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, help_text=_("Kind of document."))
+    object_id = models.PositiveIntegerField(
+        _("object id"), help_text=_("The booklet, factsheet, mission (roadmap) or programme it renders.")
+    )
+    language = models.CharField(_("language"), max_length=2, help_text=_("Language of the document (fr or en)."))
+    title = models.CharField(_("title"), max_length=300, blank=True, help_text=_("Title, for the file name."))
+    content_hash = models.CharField(
+        _("content hash"),
+        max_length=64,
+        blank=True,
+        help_text=_("SHA-256 of the HTML, layout version and WeasyPrint version the document must show."),
+    )
+    rendered_hash = models.CharField(
+        _("rendered hash"), max_length=64, blank=True, help_text=_("Content hash of the file currently stored.")
+    )
+    file = models.FileField(_("file"), upload_to="documents/", blank=True, help_text=_("The last complete PDF."))
+    status = models.CharField(
+        _("status"), max_length=10, choices=State.choices, default=State.QUEUED, help_text=_("Where rendering stands.")
+    )
+    error = models.TextField(_("error"), blank=True, help_text=_("Why the last rendering failed."))
+    attempts = models.PositiveIntegerField(_("attempts"), default=0, help_text=_("Renderings started."))
+    render_count = models.PositiveIntegerField(_("renders"), default=0, help_text=_("Renderings completed."))
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True, help_text=_("Last queued."))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True, help_text=_("Last rendering started."))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True, help_text=_("Last rendering ended."))
+    render_seconds = models.FloatField(
+        _("render time (s)"), null=True, blank=True, help_text=_("Seconds the last rendering took.")
+    )
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True, help_text=_("Pages of the file."))
+    size_bytes = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True, help_text=_("File size."))
+
+    class Meta:
+        verbose_name = _("stored document")
+        verbose_name_plural = _("stored documents")
+        ordering = ["kind", "object_id", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "language"], name="stored_document_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.title or self.object_id} ({self.language})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.State.READY and bool(self.file)

@@ -1,0 +1,109 @@
+"""Shared PDF machinery: HTML building, content hash, a URL fetcher that reads only project files, rendering.
+
+Three layers (see STYLE.md): ``document_html`` builds the HTML of a document inside ``translation.override``;
+``content_hash`` fingerprints it with the layout and WeasyPrint versions; ``pdf_render`` turns HTML into PDF
+bytes with WeasyPrint, fetching nothing but files under the static and media roots.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import mimetypes
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+
+# Bump when templates or styles change in a way the HTML does not show (fonts, @page rules in static CSS…).
+LAYOUT_VERSION = "1"
+DATA_URL_MAX_BYTES = 32 * 1024
+DATA_URL_RE = re.compile(r"^data:(image/(?:png|jpeg|gif|webp));base64,", re.IGNORECASE)
+
+
+def allowed_roots() -> list[Path]:
+    """The folders WeasyPrint may read: the project's static files (source and collected) and media."""
+    roots = [Path(settings.STATIC_ROOT), *map(Path, settings.STATICFILES_DIRS), Path(settings.MEDIA_ROOT)]
+    return [root.resolve() for root in roots]
+
+
+class SafeURLFetcher(URLFetcher):
+    """Serves ``file://`` URLs under the static and media roots and small ``data:`` images; refuses the rest
+    (other files, ``http(s)://``, ``ftp://``…). WeasyPrint logs a refusal and renders without the resource."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "file":
+            path = Path(unquote(parts.path)).resolve()
+            if path.is_file() and any(path.is_relative_to(root) for root in allowed_roots()):
+                mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime_type})
+        elif scheme == "data" and DATA_URL_RE.match(url):
+            payload = url.split(",", 1)[1]
+            if len(payload) * 3 // 4 <= DATA_URL_MAX_BYTES:
+                mime_type = DATA_URL_RE.match(url).group(1).lower()
+                return URLFetcherResponse(url, base64.b64decode(payload), {"Content-Type": mime_type})
+        self.refused.append(url[:200])
+        raise ValueError(f"Refused by the portal's URL fetcher: {url[:200]}")
+
+
+def static_uri(path: str) -> str:
+    """The ``file://`` URI of a static file (fonts, CSS, logo) for a PDF template."""
+    found = finders.find(path)
+    if not found:
+        raise ValueError(f"No static file {path}")
+    return Path(found).resolve().as_uri()
+
+
+def media_uri(field_file) -> str:
+    """The ``file://`` URI of an uploaded file (a resized photo), or "" when there is none."""
+    if not field_file:
+        return ""
+    return Path(field_file.path).resolve().as_uri()
+
+
+def content_hash(html: str) -> str:
+    """What a document shows: its HTML, the layout version and the WeasyPrint version."""
+    digest = hashlib.sha256()
+    for part in (LAYOUT_VERSION, weasyprint.__version__, html):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def render_html(template: str, context: dict, *, language: str) -> str:
+    with translation.override(language):
+        return render_to_string(template, {**context, "language": language})
+
+
+@dataclass
+class RenderedPdf:
+    data: bytes
+    page_count: int
+    refused: list[str]
+
+
+def pdf_render(html: str) -> RenderedPdf:
+    """PDF bytes of ``html`` (tagged, with title, author and language metadata from the HTML head)."""
+    fetcher = SafeURLFetcher(timeout=5, allow_redirects=False)
+    base_url = Path(settings.BASE_DIR / "static").resolve().as_uri() + "/"
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(pdf_tags=True)
+    data = document.write_pdf(pdf_tags=True)
+    if fetcher.refused:
+        logger.warning("PDF rendering refused %d resource(s): %s", len(fetcher.refused), fetcher.refused[:5])
+    return RenderedPdf(data=data, page_count=len(document.pages), refused=fetcher.refused)

@@ -1,0 +1,224 @@
+"""PDF documents, in process: content, metadata, table of contents, idempotence, security, failure, downloads."""
+
+import base64
+import io
+import re
+
+import pytest
+from django.template import TemplateSyntaxError
+from pypdf import PdfReader
+
+from mot_portal import documents
+from mot_portal.documents import document_render, document_request, documents_refresh
+from mot_portal.models import StoredDocument
+from mot_portal.pdf import pdf_render
+from projects.models import Status
+from projects.services import status_change
+
+pytestmark = pytest.mark.django_db
+
+State = StoredDocument.State
+
+
+def _render(kind: str, object_id: int, language: str) -> StoredDocument:
+    """Request a document and run its rendering here (the task's service), whatever the broker."""
+    document = document_request(kind=kind, object_id=object_id, language=language)
+    return document_render(document_id=document.pk)
+
+
+def _pdf(document: StoredDocument) -> PdfReader:
+    with document.file.open("rb") as handle:
+        return PdfReader(io.BytesIO(handle.read()))
+
+
+def _text(reader: PdfReader) -> list[str]:
+    return [page.extract_text() for page in reader.pages]
+
+
+def test_booklet_in_english_with_contents_pages_and_metadata(catalogue):
+    document = _render("booklet", catalogue.booklet.pk, "en")
+    assert document.status == State.READY
+    reader = _pdf(document)
+    pages = _text(reader)
+    assert document.page_count == len(reader.pages)
+    text = "\n".join(pages)
+    # The published factsheets, in English where translated; the draft is left out.
+    assert "Cross-border health centre" in text
+    assert "Covoiturage des travailleurs frontaliers" in text  # no English title: the French one, marked
+    assert "(in French)" in text
+    assert "Secret draft" not in text
+    assert "Brouillon secret" not in text
+    # Contents: each entry's page number is the page where its section starts.
+    contents_page = next(i for i, page in enumerate(pages) if "Contents" in page)
+    entries = re.findall(r"^(.*?)\s*(?:\.\s)+\.?\s*(\d+)\s*$", pages[contents_page], re.M)  # "Title . . . 3"
+    assert len(entries) == 2
+    for title, number in entries:
+        title = title.strip(" .")
+        section = next(i for i, page in enumerate(pages) if i > contents_page and title in page)
+        assert section + 1 == int(number), (title, number)
+    # Running footer "page X / Y".
+    assert f"2 / {len(pages)}" in pages[1]
+    # Metadata and structure.
+    assert reader.metadata.title == "The booklet"
+    assert "MOT" in reader.metadata.author
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "en"
+    assert bool(catalog["/MarkInfo"]["/Marked"])  # a tagged PDF
+    assert "/StructTreeRoot" in catalog
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "Cross-border health centre" in outline
+    assert "Covoiturage des travailleurs frontaliers" in outline
+    # Every font is the shipped one ("Portal Sans", from static/fonts), embedded in the file.
+    fonts = [font.get_object() for page in reader.pages for font in page["/Resources"]["/Font"].values()]
+    assert fonts
+    for font in fonts:
+        assert "Portal-Sans" in str(font["/BaseFont"])
+        descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)[
+            "/FontDescriptor"
+        ]
+        assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.keys())
+
+
+def test_factsheet_document_in_french(catalogue):
+    document = _render("factsheet", catalogue.care.pk, "fr")
+    reader = _pdf(document)
+    text = "\n".join(_text(reader))
+    assert "Maison de santé transfrontalière" in text
+    assert "Réduire les distances vers les hôpitaux." in text
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    assert document.page_count <= 2
+
+
+def test_unchanged_content_renders_once_and_an_edit_once_more(catalogue, django_capture_on_commit_callbacks):
+    first = _render("factsheet", catalogue.care.pk, "en")
+    assert first.render_count == 1
+    again = document_request(kind="factsheet", object_id=catalogue.care.pk, language="en")
+    assert again.status == State.READY
+    document_render(document_id=again.pk)
+    assert StoredDocument.objects.get(pk=first.pk).render_count == 1  # same content: nothing rendered
+    with django_capture_on_commit_callbacks() as callbacks:
+        catalogue.care.title_en = "Cross-border health centre, extended"
+        catalogue.care.save()
+    assert len(callbacks) == 1  # the edit queues one refresh, after commit
+    # What the queued tasks run (a real worker runs them in test_documents_worker.py).
+    (refreshed,) = documents_refresh(kind="factsheet", object_id=catalogue.care.pk)
+    assert refreshed.status == State.QUEUED
+    document_render(document_id=refreshed.pk)
+    document = StoredDocument.objects.get(pk=first.pk)
+    assert document.render_count == 2
+    assert "extended" in "\n".join(_text(_pdf(document)))
+    catalogue.care.save()  # saved again, unchanged
+    assert documents_refresh(kind="factsheet", object_id=catalogue.care.pk)[0].status == State.READY
+    assert StoredDocument.objects.get(pk=first.pk).render_count == 2
+
+
+def test_drafts_have_no_document(client, catalogue):
+    with pytest.raises(documents.DocumentUnavailable):
+        document_request(kind="factsheet", object_id=catalogue.draft.pk, language="fr")
+    assert client.get("/fr/documents/factsheet/brouillon-secret/fr/").status_code == 404
+    assert client.get("/api/v1/factsheets/brouillon-secret/pdf/fr/").status_code == 404
+    assert client.get("/api/v1/booklets/livret-brouillon/pdf/en/").status_code == 404
+    # Unpublishing keeps a stored file out of reach.
+    _render("factsheet", catalogue.care.pk, "fr")
+    status_change(obj=catalogue.care, status=Status.DRAFT)
+    assert client.get("/fr/documents/factsheet/maison-de-sante/fr/").status_code == 404
+
+
+def test_download_with_file_name_etag_and_conditional_get(client, catalogue):
+    _render("booklet", catalogue.booklet.pk, "fr")
+    response = client.get("/en/documents/booklet/livret/fr/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="booklet-livret-fr.pdf"'
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"%PDF") and body.rstrip().endswith(b"%%EOF")  # noqa: PT018
+    etag = response["ETag"]
+    assert client.get("/en/documents/booklet/livret/fr/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    api = client.get("/api/v1/booklets/livret/pdf/fr/")
+    assert api.status_code == 200
+    assert api["ETag"] == etag
+
+
+def test_unknown_language_is_400_in_the_api_and_404_on_pages(client, catalogue):
+    response = client.get("/api/v1/booklets/livret/pdf/de/")
+    assert response.status_code == 400
+    assert "language" in response.json()
+    assert client.get("/en/documents/booklet/livret/de/").status_code == 404
+
+
+def test_a_queued_document_answers_202_with_retry_after(client, catalogue):
+    document = document_request(kind="booklet", object_id=catalogue.booklet.pk, language="en")
+    # Whatever ran it, put it back in the queue as a worker would find it: the request must not render.
+    StoredDocument.objects.filter(pk=document.pk).update(status=State.QUEUED, file="", rendered_hash="")
+    response = client.get("/api/v1/booklets/livret/pdf/en/")
+    assert response.status_code == 202
+    assert response["Retry-After"] == "3"
+    assert response.json()["status"] == "queued"
+    page = client.get("/en/documents/booklet/livret/en/")
+    assert page.status_code == 202
+    html = page.content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in html
+    assert "queued for rendering" in html
+
+
+def test_a_template_error_marks_the_document_failed_and_says_so(client, catalogue, monkeypatch):
+    broken = documents.DocumentSpec(**{**documents.SPECS["factsheet"].__dict__, "template": "pdf/broken.html"})
+    monkeypatch.setitem(documents.SPECS, "factsheet", broken)
+    document = StoredDocument.objects.create(kind="factsheet", object_id=catalogue.care.pk, language="en")
+    from mot_portal.tasks import render_document
+
+    result = render_document.apply(args=[document.pk])
+    assert result.successful()  # handled: a template error is not retried
+    document.refresh_from_db()
+    assert document.status == State.FAILED
+    assert "TemplateDoesNotExist" in document.error or "TemplateSyntaxError" in document.error
+    assert document.attempts == 1
+    page = client.get("/en/documents/factsheet/maison-de-sante/en/")
+    assert page.status_code == 503
+    assert "could not be made" in page.content.decode()
+    api = client.get("/api/v1/factsheets/maison-de-sante/pdf/en/")
+    assert (api.status_code, api.json()["status"]) == (503, "failed")
+
+
+def test_a_syntax_error_in_a_template_is_caught_too(catalogue, monkeypatch):
+    def broken_html(**kwargs):
+        raise TemplateSyntaxError("Invalid block tag on line 3: 'endfor'")
+
+    monkeypatch.setattr(documents, "document_html", broken_html)
+    document = StoredDocument.objects.create(kind="booklet", object_id=catalogue.booklet.pk, language="fr")
+    failed = document_render(document_id=document.pk)
+    assert (failed.status, failed.error) == (State.FAILED, "TemplateSyntaxError: Invalid block tag on line 3: 'endfor'")
+
+
+def test_the_url_fetcher_reads_only_project_files(settings, tmp_path):
+    from PIL import Image
+
+    secret = tmp_path / "secret.txt"  # outside the static and media roots
+    secret.write_text("top secret")
+    media = settings.MEDIA_ROOT
+    media.mkdir(parents=True, exist_ok=True)
+    allowed = media / "photo.png"
+    Image.new("RGB", (40, 30), "red").save(allowed)
+    big = base64.b64encode(b"\x89PNG" + b"0" * 40_000).decode()
+    html = f"""<html lang="en"><head><title>Probe</title>
+      <link rel="attachment" href="file:///etc/hostname">
+      <link rel="attachment" href="{secret.as_uri()}">
+      <style>body {{ background: url("file:///etc/passwd"); }}
+        p {{ background: url("../../../../../../etc/hostname"); }}</style>
+      </head><body><p>Probe</p>
+      <img src="file:///etc/passwd" alt=""><img src="http://127.0.0.1:9/remote.png" alt="">
+      <img src="https://example.org/remote.png" alt=""><img src="{secret.as_uri()}" alt="">
+      <img src="data:image/png;base64,{big}" alt="">
+      <img src="{allowed.as_uri()}" alt="">
+      </body></html>"""
+    rendered = pdf_render(html)
+    refused = set(rendered.refused)
+    assert {"file:///etc/passwd", "file:///etc/hostname", "http://127.0.0.1:9/remote.png"} <= refused
+    assert {"https://example.org/remote.png", secret.as_uri()} <= refused
+    assert any(url.startswith("data:image/png") for url in refused)  # over the size allowed inline
+    assert allowed.as_uri() not in refused
+    reader = PdfReader(io.BytesIO(rendered.data))
+    assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
+    assert b"top secret" not in rendered.data
+    images = [image for page in reader.pages for image in page.images]
+    assert len(images) == 1  # only the project's own photo
