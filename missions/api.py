@@ -302,17 +302,22 @@ class MissionSerializer(serializers.ModelSerializer):
         if "france" not in context:  # once per response, shared by every record of a page
             context["france"] = selectors.france()
         matrix = selectors.partner_matrix(mission, france=context["france"])
+        # Plain dicts (the shape PartnerMatrixSerializer documents): a serializer per cell costs more than
+        # the rest of the record.
         cells = [
-            {"country": country.code, "competence_level": row.level, "partners": cell}
+            {
+                "country": country.code,
+                "competence_level": row.level,
+                "partners": [{"slug": r.partner.slug, "name": r.partner.name, "role": r.role} for r in cell],
+            }
             for row in matrix.rows
             for country, cell in zip(matrix.countries, row.cells, strict=True)
         ]
-        data = {
+        return {
             "countries": [c.code for c in matrix.countries],
             "competence_levels": [row.level for row in matrix.rows],
             "cells": cells,
         }
-        return PartnerMatrixSerializer(data, context=self.context).data
 
     @extend_schema_field(RoadmapSummarySerializer(many=True))
     def get_roadmaps(self, mission: Mission) -> list[dict]:

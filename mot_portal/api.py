@@ -112,7 +112,7 @@ class DocumentActionMixin:
         pagination_class=None,
     )
     def pdf(self, request, language: str, **kwargs):
-        from mot_portal.documents import LANGUAGES, DocumentUnavailable, document_request
+        from mot_portal.documents import LANGUAGES, DocumentUnavailable, ReadyDocument, document_request
         from mot_portal.models import StoredDocument
         from mot_portal.views import RETRY_AFTER_SECONDS, document_file_response
 
@@ -132,7 +132,7 @@ class DocumentActionMixin:
             raise exceptions.NotFound from None
         key = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         if document.is_ready:
-            return document_file_response(request, document, key)
+            return document_file_response(request, ReadyDocument.of(document), key)
         body = {"status": document.status, "retry_after": RETRY_AFTER_SECONDS, "url": request.build_absolute_uri()}
         if document.status == StoredDocument.State.FAILED:
             return JsonResponse({**body, "retry_after": None, "detail": _("Rendering failed.")}, status=503)

@@ -7,7 +7,15 @@ from django.utils.cache import add_never_cache_headers
 
 from missions.models import Mission
 from mot_portal.documents import LANGUAGES as DOCUMENT_LANGUAGES
-from mot_portal.documents import SPECS, DocumentUnavailable, document_filename, document_request
+from mot_portal.documents import (
+    SPECS,
+    DocumentUnavailable,
+    ReadyDocument,
+    document_filename,
+    document_lookup,
+    document_ready,
+    document_request,
+)
 from mot_portal.models import StoredDocument
 from projects.models import Factsheet
 from towns.selectors import home_figures
@@ -36,18 +44,20 @@ def credits(request: HttpRequest) -> HttpResponse:
 RETRY_AFTER_SECONDS = 3
 
 
-def document_file_response(request: HttpRequest, document: StoredDocument, key: str) -> HttpResponse:
+def document_file_response(request: HttpRequest, document: ReadyDocument, key: str) -> HttpResponse:
     """The stored PDF, with a meaningful file name, an ETag (the content hash) and conditional GET."""
     etag = f'"{document.rendered_hash}"'
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponseNotModified()
     else:
+        # The plain file (not the storage's FieldFile wrapper, which costs a lookup per block), in 64 KiB blocks.
         response = FileResponse(
-            document.file.open("rb"),
+            open(document.path, "rb"),  # noqa: SIM115 (FileResponse closes it)
             as_attachment=True,
             filename=document_filename(document, key),
             content_type="application/pdf",
         )
+        response.block_size = 64 * 1024
     response["ETag"] = etag
     response["Cache-Control"] = "public, max-age=300"
     return response
@@ -58,17 +68,16 @@ def document_download(request: HttpRequest, kind: str, key: str, language: str) 
     refreshes until it is (or says that rendering failed)."""
     if kind not in SPECS or language not in DOCUMENT_LANGUAGES:
         raise Http404
-    spec = SPECS[kind]
+    ready = document_ready(kind=kind, key=key, language=language)  # one query
+    if ready is not None:
+        return document_file_response(request, ready, key)
     try:
-        object_id = spec.lookup(key)
-        document = StoredDocument.objects.filter(kind=kind, object_id=object_id, language=language).first()
-        if document is None or not document.is_ready:
-            document = document_request(kind=kind, object_id=object_id, language=language)
-            document.refresh_from_db()  # without a broker, the render has just run in this process
+        document = document_request(kind=kind, object_id=document_lookup(kind, key), language=language)
     except DocumentUnavailable:
         raise Http404 from None
+    document.refresh_from_db()  # without a broker, the render has just run in this process
     if document.is_ready:
-        return document_file_response(request, document, key)
+        return document_file_response(request, ReadyDocument.of(document), key)
     response = render(
         request,
         "documents/status.html",
