@@ -20,6 +20,7 @@ from missions.models import (
     ThematicGroup,
 )
 from missions.services import roadmap_duplicate
+from mot_portal.admin import RenderDocumentsMixin
 from projects.admin import PreviewMixin, StatusActionsMixin, missing_english
 from projects.models import Status
 from towns.models import Town
@@ -122,8 +123,10 @@ class TownFilter(admin.SimpleListFilter):
 
 
 @admin.register(Mission)
-class MissionAdmin(PreviewMixin, StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
+class MissionAdmin(PreviewMixin, StatusActionsMixin, RenderDocumentsMixin, TabbedDjangoJqueryTranslationAdmin):
     preview_url_name = "missions:mission_preview"
+    document_kind = "roadmap"
+    actions = [*StatusActionsMixin.actions, *RenderDocumentsMixin.actions]
     status_field = "publication_status"
     list_display = ["title", "kind", "status", "first_year", "publication_status", "english_missing", "page_link"]
     list_filter = ["kind", YearFilter, ("countries", admin.RelatedOnlyFieldListFilter), "themes", TownFilter]

@@ -57,3 +57,36 @@ class StoredDocumentAdmin(admin.ModelAdmin):
         self.message_user(
             request, _("%(count)d document(s) queued for rendering.") % {"count": queued}, messages.SUCCESS
         )
+
+
+class RenderDocumentsMixin:
+    """An action on publishable records: render (again) their PDF documents in French and English."""
+
+    document_kind: str
+    actions = ["render_documents"]
+
+    @admin.action(description=_("Render the PDFs (FR and EN)"), permissions=["change"])
+    def render_documents(self, request, queryset):
+        from mot_portal.documents import LANGUAGES, DocumentUnavailable, document_request
+
+        queued, skipped = 0, 0
+        for obj in queryset:
+            for language in LANGUAGES:
+                try:
+                    document_request(kind=self.document_kind, object_id=obj.pk, language=language, force=True)
+                    queued += 1
+                except DocumentUnavailable:
+                    skipped += 1
+        self.message_user(
+            request, _("%(count)d document(s) queued for rendering.") % {"count": queued}, messages.SUCCESS
+        )
+        if skipped:
+            self.message_user(
+                request,
+                _(
+                    "%(count)d document(s) skipped: only published records "
+                    "(and missions with a published roadmap) have PDFs."
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )

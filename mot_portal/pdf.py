@@ -99,11 +99,13 @@ class RenderedPdf:
 
 
 def pdf_render(html: str) -> RenderedPdf:
-    """PDF bytes of ``html`` (tagged, with title, author and language metadata from the HTML head)."""
+    """PDF bytes of ``html``: PDF/UA-1 (tagged), with title, author and language from the HTML head."""
     fetcher = SafeURLFetcher(timeout=5, allow_redirects=False)
     base_url = Path(settings.BASE_DIR / "static").resolve().as_uri() + "/"
-    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(pdf_tags=True)
-    data = document.write_pdf(pdf_tags=True)
+    # PDF/UA-1 variant: tagged structure, /Lang, DisplayDocTitle and the pdfuaid XMP identification.
+    options = {"pdf_variant": "pdf/ua-1"}
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**options)
+    data = document.write_pdf(**options)
     if fetcher.refused:
         logger.warning("PDF rendering refused %d resource(s): %s", len(fetcher.refused), fetcher.refused[:5])
     return RenderedPdf(data=data, page_count=len(document.pages), refused=fetcher.refused)

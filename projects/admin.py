@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
+from mot_portal.admin import RenderDocumentsMixin
 from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Status, Theme
 from projects.services import status_change
 
@@ -101,8 +102,10 @@ class EnglishMissingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Factsheet)
-class FactsheetAdmin(PreviewMixin, StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
+class FactsheetAdmin(PreviewMixin, StatusActionsMixin, RenderDocumentsMixin, TabbedDjangoJqueryTranslationAdmin):
     preview_url_name = "projects:factsheet_preview"
+    document_kind = "factsheet"
+    actions = [*StatusActionsMixin.actions, *RenderDocumentsMixin.actions]
     list_display = ["title", "status", "published_at", "english_missing", "page_link", "updated_at"]
     list_filter = ["status", EnglishMissingFilter, "themes", "countries"]
     search_fields = ["title_fr", "title_en", "slug", "town_roles__town__name", "town_roles__town__insee_code"]
@@ -129,8 +132,10 @@ class BookletEntryInline(admin.TabularInline):
 
 
 @admin.register(Booklet)
-class BookletAdmin(PreviewMixin, StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
+class BookletAdmin(PreviewMixin, StatusActionsMixin, RenderDocumentsMixin, TabbedDjangoJqueryTranslationAdmin):
     preview_url_name = "projects:booklet_preview"
+    document_kind = "booklet"
+    actions = [*StatusActionsMixin.actions, *RenderDocumentsMixin.actions]
     list_display = ["title", "edition_label", "status", "published_at", "english_missing", "page_link"]
     list_filter = ["status"]
     search_fields = ["title_fr", "title_en", "slug"]

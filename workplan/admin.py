@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationTabularInline
 
-from mot_portal.admin import PublicLinkMixin
+from mot_portal.admin import PublicLinkMixin, RenderDocumentsMixin
 from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem
 
 
@@ -64,13 +64,14 @@ class AxisInline(ChildInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+class ProgrammeAdmin(PublicLinkMixin, RenderDocumentsMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["year", "title", "as_of", "status", "item_count"]
     list_filter = ["status"]
     search_fields = ["title_fr", "title_en", "year"]
     readonly_fields = ["public_link"]
     inlines = [AxisInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", *RenderDocumentsMixin.actions]
+    document_kind = "programme"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(item_count=Count("items"))

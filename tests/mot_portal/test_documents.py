@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import TemplateSyntaxError
 from pypdf import PdfReader
 
@@ -31,11 +32,37 @@ def _pdf(document: StoredDocument) -> PdfReader:
         return PdfReader(io.BytesIO(handle.read()))
 
 
+def _structure(node, role: str, found=None) -> list:
+    """The structure elements of ``role`` under ``node`` (the tagged PDF's logical tree)."""
+    found = [] if found is None else found
+    node = node.get_object()
+    if isinstance(node, dict):
+        if node.get("/S") == role:
+            found.append(node)
+        kids = node.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if hasattr(kid, "get_object") or isinstance(kid, dict):
+                _structure(kid, role, found)
+    return found
+
+
 def _text(reader: PdfReader) -> list[str]:
     return [page.extract_text() for page in reader.pages]
 
 
+def _photo() -> SimpleUploadedFile:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.linear_gradient("L").resize((2400, 1600)).convert("RGB").save(buffer, format="JPEG")
+    return SimpleUploadedFile("health-centre.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
 def test_booklet_in_english_with_contents_pages_and_metadata(catalogue):
+    catalogue.care.photo = _photo()
+    catalogue.care.photo_caption_en = "The health centre"
+    catalogue.care.photo_credit = "Test photo"
+    catalogue.care.save()
     document = _render("booklet", catalogue.booklet.pk, "en")
     assert document.status == State.READY
     reader = _pdf(document)
@@ -65,6 +92,13 @@ def test_booklet_in_english_with_contents_pages_and_metadata(catalogue):
     assert catalog["/Lang"] == "en"
     assert bool(catalog["/MarkInfo"]["/Marked"])  # a tagged PDF
     assert "/StructTreeRoot" in catalog
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert 'pdfuaid:part="1"' in catalog["/Metadata"].get_object().get_data().decode()
+    figures = _structure(catalog["/StructTreeRoot"], "/Figure")
+    assert figures  # the photo
+    assert all(figure.get("/Alt") for figure in figures)  # each with its text alternative
+    assert "© Test photo" in text  # under the photo, and in the credits
+    assert len([page for page in pages if "Photo credits" in page]) == 1
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
     assert "Cross-border health centre" in outline
     assert "Covoiturage des travailleurs frontaliers" in outline
@@ -222,3 +256,32 @@ def test_the_url_fetcher_reads_only_project_files(settings, tmp_path):
     assert b"top secret" not in rendered.data
     images = [image for page in reader.pages for image in page.images]
     assert len(images) == 1  # only the project's own photo
+
+
+def test_admin_lists_documents_and_renders_them_again(client, staff_editor, staff_viewer, catalogue):
+    client.force_login(staff_editor)
+    client.post(
+        "/en/admin/projects/booklet/",
+        {"action": "render_documents", "_selected_action": [catalogue.booklet.pk, catalogue.draft_booklet.pk]},
+    )
+    documents_ = StoredDocument.objects.filter(kind="booklet")
+    assert set(documents_.values_list("object_id", "language")) == {
+        (catalogue.booklet.pk, "fr"),
+        (catalogue.booklet.pk, "en"),
+    }  # the draft booklet has none
+    listing = client.get("/en/admin/mot_portal/storeddocument/")
+    assert listing.status_code == 200
+    assert "The booklet" in listing.content.decode()
+    document = documents_.get(language="en")
+    for pk in documents_.values_list("pk", flat=True):
+        document_render(document_id=pk)  # what the queued tasks run
+    count = StoredDocument.objects.get(pk=document.pk).render_count
+    client.post("/en/admin/mot_portal/storeddocument/", {"action": "render_again", "_selected_action": [document.pk]})
+    document_render(document_id=document.pk, force=True)
+    assert StoredDocument.objects.get(pk=document.pk).render_count == count + 1
+    assert client.get(f"/en/admin/mot_portal/storeddocument/{document.pk}/change/").status_code == 200
+    client.force_login(staff_viewer)  # read only: no action
+    client.post(
+        "/en/admin/projects/factsheet/", {"action": "render_documents", "_selected_action": [catalogue.care.pk]}
+    )
+    assert not StoredDocument.objects.filter(kind="factsheet").exists()
