@@ -8,6 +8,7 @@ complete PDF, and renders nothing when the stored file already matches the conte
 
 from __future__ import annotations
 
+import datetime
 import functools
 import os
 import tempfile
@@ -302,8 +303,10 @@ def document_request(*, kind: str, object_id: int, language: str, force: bool = 
             kind=kind, object_id=object_id, language=language, defaults={"title": title}
         )
         unchanged = document.content_hash == digest
-        if unchanged and not force and document.status != State.FAILED:
-            return document  # ready with this content, or already queued / rendering it
+        if unchanged and not force and document.status == State.READY:
+            return document
+        if unchanged and not force and document.status in (State.QUEUED, State.RENDERING) and not _stale(document):
+            return document  # already queued or rendering this content
         if unchanged and not force and document.status == State.FAILED:
             return document  # the same content failed: staff re-render it once the cause is fixed
         if not force and document.rendered_hash == digest and document.file:
@@ -316,6 +319,20 @@ def document_request(*, kind: str, object_id: int, language: str, force: bool = 
         document.save(update_fields=["content_hash", "title", "status", "error", "requested_at"])
         _queue_render(document.pk, force=force)
     return document
+
+
+def _stale(document: StoredDocument) -> bool:
+    """Queued or rendering for longer than a task may run: its message was lost (e.g. the broker restarted)."""
+    limit = datetime.timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
+    return document.requested_at is None or timezone.now() - document.requested_at > limit
+
+
+def pending_document(*, kind: str, object_id: int, language: str) -> StoredDocument | None:
+    """A document already queued or rendering (and not stale): a status page polling it rebuilds nothing."""
+    document = StoredDocument.objects.filter(kind=kind, object_id=object_id, language=language).first()
+    if document is not None and document.status in (State.QUEUED, State.RENDERING) and not _stale(document):
+        return document
+    return None
 
 
 def _queue_render(document_id: int, *, force: bool) -> None:

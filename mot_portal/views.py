@@ -15,6 +15,7 @@ from mot_portal.documents import (
     document_lookup,
     document_ready,
     document_request,
+    pending_document,
 )
 from mot_portal.models import StoredDocument
 from projects.models import Factsheet
@@ -72,7 +73,10 @@ def document_download(request: HttpRequest, kind: str, key: str, language: str) 
     if ready is not None:
         return document_file_response(request, ready, key)
     try:
-        document = document_request(kind=kind, object_id=document_lookup(kind, key), language=language)
+        object_id = document_lookup(kind, key)
+        document = pending_document(kind=kind, object_id=object_id, language=language) or document_request(
+            kind=kind, object_id=object_id, language=language
+        )
     except DocumentUnavailable:
         raise Http404 from None
     document.refresh_from_db()  # without a broker, the render has just run in this process

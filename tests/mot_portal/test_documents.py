@@ -285,3 +285,27 @@ def test_admin_lists_documents_and_renders_them_again(client, staff_editor, staf
         "/en/admin/projects/factsheet/", {"action": "render_documents", "_selected_action": [catalogue.care.pk]}
     )
     assert not StoredDocument.objects.filter(kind="factsheet").exists()
+
+
+def test_a_lost_render_is_queued_again_once_stale(catalogue, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    document = StoredDocument.objects.create(
+        kind="factsheet", object_id=catalogue.care.pk, language="fr", status=State.QUEUED, requested_at=timezone.now()
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        document_request(kind="factsheet", object_id=catalogue.care.pk, language="fr")  # content differs: queued
+    assert len(callbacks) == 1
+    with django_capture_on_commit_callbacks() as callbacks:
+        document_request(kind="factsheet", object_id=catalogue.care.pk, language="fr")  # same content, queued
+    assert callbacks == []
+    assert documents.pending_document(kind="factsheet", object_id=catalogue.care.pk, language="fr") is not None
+    # Its message was lost (say the broker restarted): after twice the task time limit it is queued again.
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    StoredDocument.objects.filter(pk=document.pk).update(requested_at=long_ago)
+    assert documents.pending_document(kind="factsheet", object_id=catalogue.care.pk, language="fr") is None
+    with django_capture_on_commit_callbacks() as callbacks:
+        document_request(kind="factsheet", object_id=catalogue.care.pk, language="fr")
+    assert len(callbacks) == 1
