@@ -11,7 +11,7 @@ from missions import selectors
 from missions.filters import MissionPageFilter
 from missions.models import Mission
 from mot_portal.pagination import page_number
-from projects.selectors import title_order
+from projects.selectors import active_filters, title_order
 
 PAGE_SIZE = 20
 
@@ -26,12 +26,7 @@ def mission_list(request: HttpRequest) -> HttpResponse:
         missions = base.none()
         facets = selectors.MissionFacets()
     page = Paginator(missions, PAGE_SIZE).get_page(page_number(request.GET.get("page")))
-    active = [
-        {"name": name, "label": value.label}
-        for name in selectors.FACET_NAMES
-        for value in getattr(facets, name)
-        if value.selected
-    ]
+    active = active_filters(facets, selectors.FACET_NAMES)
     return render(
         request,
         "missions/mission_list.html",

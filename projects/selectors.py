@@ -132,6 +132,11 @@ def factsheet_facets(*, filterset) -> Facets:
     return facets
 
 
+def active_filters(facets, names: tuple[str, ...]) -> list[dict]:
+    """The selected facet values, for the removable filter chips of a list page."""
+    return [{"name": name, "label": value.label} for name in names for value in getattr(facets, name) if value.selected]
+
+
 def facet_value_code(value) -> str:
     if value in (None, ""):
         return ""

@@ -27,12 +27,7 @@ def factsheet_list(request: HttpRequest) -> HttpResponse:
         factsheets = base.none()
         facets = selectors.Facets()
     page = Paginator(factsheets, PAGE_SIZE).get_page(page_number(request.GET.get("page")))
-    active = [
-        {"name": name, "label": value.label}
-        for name in selectors.FACET_NAMES
-        for value in getattr(facets, name)
-        if value.selected
-    ]
+    active = selectors.active_filters(facets, selectors.FACET_NAMES)
     return render(
         request,
         "projects/factsheet_list.html",
