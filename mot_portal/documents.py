@@ -262,9 +262,10 @@ SPECS: dict[str, DocumentSpec] = {
 def document_html(*, kind: str, obj, language: str) -> str:
     """The HTML of a document, in ``language``."""
     spec = SPECS[kind]
-    with translation.override(language):
+    with translation.override(language):  # the context holds labels too (competence levels, theme names)
         title = str(spec.title(obj))
-    return render_html(spec.template, {**spec.context(obj), "document_title": title}, language=language)
+        context = spec.context(obj)
+    return render_html(spec.template, {**context, "document_title": title}, language=language)
 
 
 def document_filename(document: StoredDocument | ReadyDocument, key: str) -> str:

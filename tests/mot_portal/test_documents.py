@@ -309,3 +309,27 @@ def test_a_lost_render_is_queued_again_once_stale(catalogue, django_capture_on_c
     with django_capture_on_commit_callbacks() as callbacks:
         document_request(kind="factsheet", object_id=catalogue.care.pk, language="fr")
     assert len(callbacks) == 1
+
+
+def test_roadmap_document_in_french_has_french_labels(missions):
+    document = _render("roadmap", missions.flash.pk, "fr")
+    text = "\n".join(_text(_pdf(document)))
+    assert "Mission flash de test" in text
+    assert "10–11 mai 2022" in text
+    assert "Communal" in text  # competence levels, in French
+    assert "Municipal" not in text
+    assert "Santé" in text  # actions grouped by theme, in French
+    assert "Ministère luxembourgeois" in text
+    assert "Action de la version brouillon" not in text  # the draft version stays out
+    assert document.page_count >= 1
+
+
+def test_programme_document_has_codes_tokens_and_theme_index(missions):
+    from workplan.models import Programme
+
+    document = _render("programme", Programme.objects.get().pk, "en")
+    text = "\n".join(_text(_pdf(document)))
+    assert "3.1.1" in text
+    assert "Token" in text
+    assert "Theme index" in text
+    assert "Cross-border Deal themes" in text
