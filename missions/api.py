@@ -62,7 +62,7 @@ class MissionEventSerializer(serializers.ModelSerializer):
     place = _text("Place, in the requested language.")
     description = _text("Description (sanitised HTML), in the requested language.")
     participants_by_country = EventParticipationSerializer(
-        source="participations", many=True, read_only=True, help_text="Participants counted by country."
+        source="participations_list", many=True, read_only=True, help_text="Participants counted by country."
     )
 
     class Meta:
@@ -87,7 +87,7 @@ class MissionEventSerializer(serializers.ModelSerializer):
 
 class ThematicGroupSerializer(serializers.ModelSerializer):
     name = _text("Name in the requested language.")
-    themes = _slugs("Slugs of the group's themes.")
+    themes = _slugs("Slugs of the group's themes.", source="themes_list")
     id = serializers.IntegerField(read_only=True, help_text="Identifier of the group (see roadmap actions).")
     event = serializers.SerializerMethodField(help_text="Position (1-based) in `events` of the group's event, or null.")
 
@@ -215,20 +215,32 @@ class MissionSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Progress: planned, in_progress, completed, cancelled, or empty when no source says.",
     )
-    towns = MissionTownSerializer(many=True, read_only=True, help_text="Towns covered (INSEE code and name).")
-    intercommunalities = MissionIntercommunalitySerializer(many=True, read_only=True, help_text="EPCI covered.")
-    cross_border_areas = MissionAreaSerializer(many=True, read_only=True, help_text="Cross-border areas covered.")
-    countries = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True, help_text="ISO alpha-2 codes of the neighbouring countries."
+    towns = MissionTownSerializer(
+        source="towns_list", many=True, read_only=True, help_text="Towns covered (INSEE code and name)."
     )
-    themes = _slugs("Slugs of the themes.")
+    intercommunalities = MissionIntercommunalitySerializer(
+        source="intercommunalities_list", many=True, read_only=True, help_text="EPCI covered."
+    )
+    cross_border_areas = MissionAreaSerializer(
+        source="cross_border_areas_list", many=True, read_only=True, help_text="Cross-border areas covered."
+    )
+    countries = serializers.SlugRelatedField(
+        source="countries_list",
+        slug_field="code",
+        many=True,
+        read_only=True,
+        help_text="ISO alpha-2 codes of the neighbouring countries.",
+    )
+    themes = _slugs("Slugs of the themes.", source="themes_list")
     workplan_actions = serializers.SerializerMethodField(help_text="Codes of the work-programme actions implemented.")
     workplan_action_details = serializers.SerializerMethodField(
         help_text="The same actions with their programme year, title and page."
     )
-    factsheets = _slugs("Slugs of the related (published) factsheets.")
-    booklets = _slugs("Slugs of the related (published) booklets.")
-    events = MissionEventSerializer(many=True, read_only=True, help_text="Events in timeline order.")
+    factsheets = _slugs("Slugs of the related (published) factsheets.", source="factsheets_list")
+    booklets = _slugs("Slugs of the related (published) booklets.", source="booklets_list")
+    events = MissionEventSerializer(
+        source="events_list", many=True, read_only=True, help_text="Events in timeline order."
+    )
     thematic_groups = serializers.SerializerMethodField(help_text="Thematic groups of the workshops.")
     partner_matrix = serializers.SerializerMethodField(help_text="Partners by country and competence level.")
     roadmaps = serializers.SerializerMethodField(help_text="Roadmap versions, latest first (see `url`).")
@@ -274,7 +286,7 @@ class MissionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_workplan_actions(self, mission: Mission) -> list[str]:
-        return [item.code for item in mission.workplan_actions.all()]
+        return [item.code for item in selectors.related(mission, "workplan_actions")]
 
     @extend_schema_field(
         serializers.ListField(child=serializers.DictField(), help_text="{year, code, title, url} per action.")
@@ -287,14 +299,15 @@ class MissionSerializer(serializers.ModelSerializer):
                 "title": item.text,
                 "url": _absolute(self, item.get_absolute_url()),
             }
-            for item in mission.workplan_actions.all()
+            for item in selectors.related(mission, "workplan_actions")
         ]
 
     @extend_schema_field(ThematicGroupSerializer(many=True))
     def get_thematic_groups(self, mission: Mission) -> list[dict]:
-        positions = {event.pk: n for n, event in enumerate(mission.events.all(), start=1)}
+        positions = {event.pk: n for n, event in enumerate(selectors.related(mission, "events"), start=1)}
         context = {**self.context, "event_positions": positions}
-        return ThematicGroupSerializer(mission.thematic_groups.all(), many=True, context=context).data
+        groups = selectors.related(mission, "thematic_groups")
+        return ThematicGroupSerializer(groups, many=True, context=context).data
 
     @extend_schema_field(PartnerMatrixSerializer)
     def get_partner_matrix(self, mission: Mission) -> dict:
@@ -321,7 +334,7 @@ class MissionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(RoadmapSummarySerializer(many=True))
     def get_roadmaps(self, mission: Mission) -> list[dict]:
-        roadmaps = list(mission.roadmaps.all())
+        roadmaps = selectors.related(mission, "roadmaps")
         context = {**self.context, "current_roadmaps": {mission.pk: roadmaps[0].pk if roadmaps else None}}
         return RoadmapSummarySerializer(roadmaps, many=True, context=context).data
 
@@ -346,7 +359,7 @@ class MissionViewSet(DocumentActionMixin, LanguageMixin, viewsets.ReadOnlyModelV
     def get_queryset(self):
         drafts = _can_see_drafts(self, "missions.view_mission")
         missions = Mission.objects.all() if drafts else Mission.objects.published()
-        return selectors.with_relations(missions, include_drafts=drafts)
+        return selectors.with_relations(missions, include_drafts=drafts, lists=True)
 
 
 class RoadmapViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):

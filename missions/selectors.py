@@ -32,62 +32,71 @@ def _published(model, include_drafts: bool) -> QuerySet:
     return model.objects.all() if include_drafts else model.objects.published()
 
 
-def with_card_relations(queryset: QuerySet[Mission], *, towns: QuerySet[Town] | None = None) -> QuerySet[Mission]:
+def _prefetch(name: str, queryset=None, *, lists: bool) -> Prefetch:
+    """A Prefetch that, with ``lists``, stores a plain list as ``<name>_list`` on each record: Django then skips
+    building a filtered queryset per record, which is most of the cost of a page of full API records."""
+    return Prefetch(name, queryset=queryset, to_attr=f"{name}_list" if lists else None)
+
+
+def related(obj, name: str) -> list:
+    """The records of a relation of ``obj``, prefetched as a list (``<name>_list``) or as a queryset."""
+    prefetched = getattr(obj, f"{name}_list", None)
+    return prefetched if prefetched is not None else list(getattr(obj, name).all())
+
+
+def with_card_relations(
+    queryset: QuerySet[Mission], *, towns: QuerySet[Town] | None = None, lists: bool = False
+) -> QuerySet[Mission]:
     """What a mission card in a list shows, in a constant number of queries."""
     return queryset.select_related("national_programme").prefetch_related(
-        Prefetch("countries", queryset=Country.objects.order_by("code")),
-        Prefetch("themes", queryset=Theme.objects.order_by("position", "slug")),
-        Prefetch("towns", queryset=towns if towns is not None else Town.objects.order_by("name")),
-        Prefetch("cross_border_areas", queryset=CrossBorderArea.objects.order_by("name_fr")),
+        _prefetch("countries", Country.objects.order_by("code"), lists=lists),
+        _prefetch("themes", Theme.objects.order_by("position", "slug"), lists=lists),
+        _prefetch("towns", towns if towns is not None else Town.objects.order_by("name"), lists=lists),
+        _prefetch("cross_border_areas", CrossBorderArea.objects.order_by("name_fr"), lists=lists),
     )
 
 
 france_first = Case(When(country__code=FRANCE, then=Value(0)), default=Value(1))
 
 
-def with_relations(queryset: QuerySet[Mission], *, include_drafts: bool = False) -> QuerySet[Mission]:
-    """Everything a mission page or API record shows, in a constant number of queries."""
+def with_relations(queryset: QuerySet[Mission], *, include_drafts: bool = False, lists: bool = False):
+    """Everything a mission page or API record shows, in a constant number of queries (with ``lists``, every
+    relation as a ``<name>_list`` attribute: see ``related``)."""
     roadmaps = Roadmap.objects.all() if include_drafts else Roadmap.objects.filter(status=Status.PUBLISHED)
     actions = RoadmapAction.objects.select_related("theme", "thematic_group", "lead__country").prefetch_related(
-        Prefetch("partners", queryset=Partner.objects.select_related("country").order_by("name_fr")),
-        Prefetch("factsheets", queryset=_published(Factsheet, include_drafts).order_by("title_fr")),
+        _prefetch("partners", Partner.objects.select_related("country").order_by("name_fr"), lists=lists),
+        _prefetch("factsheets", _published(Factsheet, include_drafts).order_by("title_fr"), lists=lists),
+    )
+    participations = EventParticipation.objects.select_related("country").order_by(france_first, "country__code")
+    events = MissionEvent.objects.order_by("position", "start_date", "pk").prefetch_related(
+        _prefetch("thematic_groups", ThematicGroup.objects.order_by("position", "pk"), lists=lists),
+        _prefetch("participations", participations, lists=lists),
+    )
+    groups = (
+        ThematicGroup.objects.select_related("event")
+        .prefetch_related(_prefetch("themes", Theme.objects.order_by("position", "slug"), lists=lists))
+        .order_by("position", "pk")
     )
     towns = Town.objects.select_related("department").order_by("name")
-    return with_card_relations(queryset, towns=towns).prefetch_related(
-        Prefetch("intercommunalities"),
-        Prefetch(
-            "workplan_actions",
-            queryset=WorkItem.objects.published().select_related("programme").order_by("-programme__year", "position"),
-        ),
-        Prefetch("factsheets", queryset=_published(Factsheet, include_drafts).order_by("title_fr")),
-        Prefetch("booklets", queryset=_published(Booklet, include_drafts).order_by("-edition_date", "title_fr")),
-        Prefetch(
-            "events",
-            queryset=MissionEvent.objects.order_by("position", "start_date", "pk").prefetch_related(
-                Prefetch("thematic_groups", queryset=ThematicGroup.objects.order_by("position", "pk")),
-                Prefetch(
-                    "participations",
-                    queryset=EventParticipation.objects.select_related("country").order_by(
-                        france_first, "country__code"
-                    ),
-                ),
-            ),
-        ),
-        Prefetch(
-            "thematic_groups",
-            queryset=ThematicGroup.objects.select_related("event")
-            .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("position", "slug")))
-            .order_by("position", "pk"),
-        ),
-        Prefetch(
+    workplan_actions = WorkItem.objects.published().select_related("programme").order_by("-programme__year", "position")
+    return with_card_relations(queryset, towns=towns, lists=lists).prefetch_related(
+        _prefetch("intercommunalities", lists=lists),
+        _prefetch("workplan_actions", workplan_actions, lists=lists),
+        _prefetch("factsheets", _published(Factsheet, include_drafts).order_by("title_fr"), lists=lists),
+        _prefetch("booklets", _published(Booklet, include_drafts).order_by("-edition_date", "title_fr"), lists=lists),
+        _prefetch("events", events, lists=lists),
+        _prefetch("thematic_groups", groups, lists=lists),
+        _prefetch(
             "partner_roles",
-            queryset=MissionPartner.objects.select_related("partner__country").order_by("partner__name_fr", "role"),
+            MissionPartner.objects.select_related("partner__country").order_by("partner__name_fr", "role"),
+            lists=lists,
         ),
-        Prefetch(
+        _prefetch(
             "roadmaps",
-            queryset=roadmaps.order_by("-version").prefetch_related(
-                Prefetch("actions", queryset=actions.order_by("position", "pk"))
+            roadmaps.order_by("-version").prefetch_related(
+                _prefetch("actions", actions.order_by("position", "pk"), lists=lists)
             ),
+            lists=lists,
         ),
     )
 
@@ -102,7 +111,7 @@ def mission_get(*, slug: str, include_drafts: bool = False) -> Mission:
 
 def current_roadmap(mission: Mission) -> Roadmap | None:
     """The latest version among the (prefetched) roadmaps the reader may see."""
-    roadmaps = list(mission.roadmaps.all())
+    roadmaps = related(mission, "roadmaps")
     return roadmaps[0] if roadmaps else None
 
 
@@ -136,8 +145,8 @@ def france() -> Country | None:
 def partner_matrix(mission: Mission, *, france: Country | None) -> PartnerMatrix:
     """France (``france``, looked up once by the caller) first, then the mission's neighbouring countries
     and any other partner's country, by code."""
-    roles = list(mission.partner_roles.all())
-    countries = {c.code: c for c in mission.countries.all()}
+    roles = related(mission, "partner_roles")
+    countries = {c.code: c for c in related(mission, "countries")}
     for role in roles:
         countries.setdefault(role.partner.country.code, role.partner.country)
     if france is not None:
@@ -168,7 +177,7 @@ def roadmap_groups(roadmap: Roadmap) -> list[ActionGroup]:
     neither come last. Within a group, the roadmap's order."""
     groups: dict[str, ActionGroup] = {}
     order: dict[str, tuple] = {}
-    for action in roadmap.actions.all():
+    for action in related(roadmap, "actions"):
         if action.theme is not None:
             key, label, rank = f"theme:{action.theme.slug}", action.theme.name, (0, action.theme.position)
         elif action.thematic_group is not None:
@@ -187,8 +196,8 @@ def roadmap_groups(roadmap: Roadmap) -> list[ActionGroup]:
 def participants_by_country(mission: Mission) -> list[dict]:
     """Per country, the participants counted across the mission's events (None when no count is known)."""
     totals: dict[str, dict] = {}
-    for event in mission.events.all():
-        for participation in event.participations.all():
+    for event in related(mission, "events"):
+        for participation in related(event, "participations"):
             entry = totals.setdefault(participation.country.code, {"country": participation.country, "count": None})
             if participation.count is not None:
                 entry["count"] = (entry["count"] or 0) + participation.count

@@ -46,6 +46,17 @@ def _structure(node, role: str, found=None) -> list:
     return found
 
 
+def contents_entries(pages: list[str], heading: str = "Contents") -> list[tuple[str, int]]:
+    """The table of contents' entries, each checked to give the page where its section starts."""
+    contents_page = next(i for i, page in enumerate(pages) if heading in page)
+    entries = re.findall(r"^(.*?)\s*(?:\.\s)+\.?\s*(\d+)\s*$", pages[contents_page], re.M)  # "Title . . . 3"
+    for title, number in entries:
+        title = title.strip(" .")
+        section = next(i for i, page in enumerate(pages) if i > contents_page and title in page)
+        assert section + 1 == int(number), (title, number)
+    return entries
+
+
 def _text(reader: PdfReader) -> list[str]:
     return [page.extract_text() for page in reader.pages]
 
@@ -75,14 +86,7 @@ def test_booklet_in_english_with_contents_pages_and_metadata(catalogue):
     assert "(in French)" in text
     assert "Secret draft" not in text
     assert "Brouillon secret" not in text
-    # Contents: each entry's page number is the page where its section starts.
-    contents_page = next(i for i, page in enumerate(pages) if "Contents" in page)
-    entries = re.findall(r"^(.*?)\s*(?:\.\s)+\.?\s*(\d+)\s*$", pages[contents_page], re.M)  # "Title . . . 3"
-    assert len(entries) == 2
-    for title, number in entries:
-        title = title.strip(" .")
-        section = next(i for i, page in enumerate(pages) if i > contents_page and title in page)
-        assert section + 1 == int(number), (title, number)
+    assert len(contents_entries(pages)) == 2
     # Running footer "page X / Y".
     assert f"2 / {len(pages)}" in pages[1]
     # Metadata and structure.

@@ -24,6 +24,7 @@ from projects.models import BookletEntry, Status
 from projects.services import status_change
 from tests.conftest import require_service
 from tests.factories import bulk_factsheets
+from tests.mot_portal.test_documents import contents_entries
 from tests.mot_portal.test_services import _database_url_of_the_test_database, _redis_reachable
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -125,7 +126,12 @@ def test_a_real_worker_renders_a_booklet_in_english(worker_queue, catalogue, tmp
     )
     body = b"".join(response.streaming_content)
     reader = PdfReader(io.BytesIO(body))
-    text = "\n".join(page.extract_text() for page in reader.pages)
+    pages = [page.extract_text() for page in reader.pages]
+    text = "\n".join(pages)
+    assert [title for title, _page in contents_entries(pages)] == [
+        "Covoiturage des travailleurs frontaliers",  # no English title: the French one stands in
+        "Cross-border health centre",
+    ]
     assert "Cross-border health centre" in text
     assert "Covoiturage des travailleurs frontaliers" in text
     assert "Secret draft" not in text
