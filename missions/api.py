@@ -26,7 +26,22 @@ def _text(help_text: str, **kwargs) -> serializers.CharField:
     return serializers.CharField(read_only=True, help_text=help_text, **kwargs)
 
 
-def _slugs(help_text: str, **kwargs) -> serializers.SlugRelatedField:
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class CodeListField(serializers.Field):
+    """The codes (slugs, ISO codes) of prefetched related records, read from a list or a queryset."""
+
+    def __init__(self, *, attribute: str = "slug", **kwargs):
+        super().__init__(read_only=True, **kwargs)
+        self.attribute = attribute
+
+    def to_representation(self, value) -> list[str]:
+        records = value.all() if hasattr(value, "all") else value
+        return [getattr(record, self.attribute) for record in records]
+
+
+def _slugs(help_text: str, **kwargs) -> serializers.Field:
+    if "source" in kwargs:
+        return CodeListField(help_text=help_text, **kwargs)
     return serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True, help_text=help_text, **kwargs)
 
 
@@ -224,12 +239,8 @@ class MissionSerializer(serializers.ModelSerializer):
     cross_border_areas = MissionAreaSerializer(
         source="cross_border_areas_list", many=True, read_only=True, help_text="Cross-border areas covered."
     )
-    countries = serializers.SlugRelatedField(
-        source="countries_list",
-        slug_field="code",
-        many=True,
-        read_only=True,
-        help_text="ISO alpha-2 codes of the neighbouring countries.",
+    countries = CodeListField(
+        source="countries_list", attribute="code", help_text="ISO alpha-2 codes of the neighbouring countries."
     )
     themes = _slugs("Slugs of the themes.", source="themes_list")
     workplan_actions = serializers.SerializerMethodField(help_text="Codes of the work-programme actions implemented.")
