@@ -1,7 +1,7 @@
 """Editorial admin of missions: events, thematic groups, partner mapping and roadmap versions as inlines."""
 
 from django.contrib import admin, messages
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TabbedDjangoJqueryTranslationAdmin,
@@ -22,7 +22,6 @@ from missions.models import (
 from missions.services import roadmap_duplicate
 from mot_portal.admin import RenderDocumentsMixin
 from projects.admin import PreviewMixin, StatusActionsMixin, missing_english
-from projects.models import Status
 from towns.models import Town
 
 
@@ -83,9 +82,12 @@ class RoadmapInline(admin.TabularInline):
     readonly_fields = ["action_count"]
     ordering = ["-version"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(action_total=Count("actions"))  # one query, not one a row
+
     @admin.display(description=_("actions"))
     def action_count(self, obj) -> int:
-        return obj.actions.count() if obj.pk else 0
+        return getattr(obj, "action_total", 0)
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -211,13 +213,13 @@ class RoadmapActionInline(TranslationStackedInline):
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(TabbedDjangoJqueryTranslationAdmin):
+class RoadmapAdmin(StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["__str__", "mission", "version", "date", "status"]
     list_filter = ["status"]
     search_fields = ["mission__title_fr", "mission__title_en"]
     autocomplete_fields = ["mission"]
     inlines = [RoadmapActionInline]
-    actions = ["duplicate_as_new_version", "publish"]
+    actions = ["duplicate_as_new_version", *StatusActionsMixin.actions]
 
     @admin.action(description=_("Duplicate as a new draft version"), permissions=["add"])
     def duplicate_as_new_version(self, request, queryset):
@@ -229,11 +231,3 @@ class RoadmapAdmin(TabbedDjangoJqueryTranslationAdmin):
                 % {"mission": copy.mission, "version": copy.version},
                 messages.SUCCESS,
             )
-
-    @admin.action(description=_("Publish"), permissions=["change"])
-    def publish(self, request, queryset):
-        from projects.services import status_change
-
-        for roadmap in queryset:
-            status_change(obj=roadmap, status=Status.PUBLISHED)
-        self.message_user(request, _("%(count)d record(s) updated.") % {"count": len(queryset)}, messages.SUCCESS)

@@ -2,6 +2,7 @@
 published missions and their published roadmap versions; staff holding the view permission also see drafts."""
 
 from django.db.models import OuterRef, Prefetch, Subquery
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
@@ -198,8 +199,6 @@ class RoadmapSummarySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, roadmap: Roadmap) -> str:
-        from django.urls import reverse
-
         return _absolute(self, reverse("roadmap-detail", kwargs={"pk": roadmap.pk}))
 
     @extend_schema_field(serializers.BooleanField())

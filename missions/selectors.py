@@ -109,6 +109,18 @@ def mission_get(*, slug: str, include_drafts: bool = False) -> Mission:
     return with_relations(_published(Mission, include_drafts), include_drafts=include_drafts).get(slug=slug)
 
 
+def mission_context(mission: Mission, roadmap: Roadmap | None) -> dict:
+    """What a mission's page and its roadmap PDF show besides the mission: matrix, participants, the roadmap
+    and its actions grouped by theme."""
+    return {
+        "mission": mission,
+        "matrix": partner_matrix(mission, france=france()),
+        "participants": participants_by_country(mission),
+        "roadmap": roadmap,
+        "roadmap_groups": roadmap_groups(roadmap) if roadmap else [],
+    }
+
+
 def current_roadmap(mission: Mission) -> Roadmap | None:
     """The latest version among the (prefetched) roadmaps the reader may see."""
     roadmaps = related(mission, "roadmaps")

@@ -35,21 +35,15 @@ def mission_list(request: HttpRequest) -> HttpResponse:
 
 
 def _mission_page(request: HttpRequest, mission: Mission, *, preview: bool, version: int | None = None):
-    roadmaps = list(mission.roadmaps.all())
-    if version is None:
-        roadmap = roadmaps[0] if roadmaps else None
-    else:
-        roadmap = next((r for r in roadmaps if r.version == version), None)
-        if roadmap is None:
-            raise Http404
+    roadmaps = selectors.related(mission, "roadmaps")  # latest version first
+    current = selectors.current_roadmap(mission)
+    roadmap = current if version is None else next((r for r in roadmaps if r.version == version), None)
+    if version is not None and roadmap is None:
+        raise Http404
     context = {
-        "mission": mission,
+        **selectors.mission_context(mission, roadmap),
         "preview": preview,
-        "matrix": selectors.partner_matrix(mission, france=selectors.france()),
-        "participants": selectors.participants_by_country(mission),
-        "roadmap": roadmap,
-        "roadmap_groups": selectors.roadmap_groups(roadmap) if roadmap else [],
-        "is_current_roadmap": bool(roadmaps) and roadmap is roadmaps[0],
+        "is_current_roadmap": roadmap is not None and roadmap is current,
         "other_roadmaps": [r for r in roadmaps if r is not roadmap],
     }
     template = "missions/mission_detail.html" if version is None else "missions/roadmap_detail.html"

@@ -74,9 +74,6 @@ class DocumentActionMixin:
 
     document_kind: str
 
-    def document_object_id(self, obj) -> int:
-        return obj.pk
-
     @extend_schema(
         parameters=[
             OpenApiParameter(
@@ -112,7 +109,7 @@ class DocumentActionMixin:
         pagination_class=None,
     )
     def pdf(self, request, language: str, **kwargs):
-        from mot_portal.documents import LANGUAGES, DocumentUnavailable, ReadyDocument, document_request
+        from mot_portal.documents import LANGUAGES, DocumentUnavailable, ReadyDocument, document_for_reader
         from mot_portal.models import StoredDocument
         from mot_portal.views import RETRY_AFTER_SECONDS, document_file_response
 
@@ -121,13 +118,7 @@ class DocumentActionMixin:
             return JsonResponse({"language": [message]}, status=400)
         obj = self.get_object()
         try:
-            object_id = self.document_object_id(obj)
-            document = StoredDocument.objects.filter(
-                kind=self.document_kind, object_id=object_id, language=language
-            ).first()
-            if document is None or not document.is_ready:
-                document = document_request(kind=self.document_kind, object_id=object_id, language=language)
-                document.refresh_from_db()
+            document = document_for_reader(kind=self.document_kind, object_id=obj.pk, language=language)
         except DocumentUnavailable:
             raise exceptions.NotFound from None
         key = self.kwargs[self.lookup_url_kwarg or self.lookup_field]

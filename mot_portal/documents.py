@@ -179,14 +179,7 @@ def _factsheet_context(factsheet) -> dict:
 def _roadmap_context(mission) -> dict:
     from missions import selectors
 
-    roadmap = selectors.current_roadmap(mission)
-    return {
-        "mission": mission,
-        "roadmap": roadmap,
-        "roadmap_groups": selectors.roadmap_groups(roadmap),
-        "matrix": selectors.partner_matrix(mission, france=selectors.france()),
-        "participants": selectors.participants_by_country(mission),
-    }
+    return selectors.mission_context(mission, selectors.current_roadmap(mission))
 
 
 def _programme_context(programme) -> dict:
@@ -295,7 +288,7 @@ def document_request(*, kind: str, object_id: int, language: str, force: bool = 
             kind=kind,
             object_id=object_id,
             language=language,
-            defaults={"title": title, "status": State.FAILED, "error": f"{type(exc).__name__}: {exc}"[:5000]},
+            defaults={"title": title, "status": State.FAILED, "error": _error_text(exc)},
         )
         return document
     digest = content_hash(html)
@@ -303,13 +296,11 @@ def document_request(*, kind: str, object_id: int, language: str, force: bool = 
         document, _created = StoredDocument.objects.select_for_update().get_or_create(
             kind=kind, object_id=object_id, language=language, defaults={"title": title}
         )
-        unchanged = document.content_hash == digest
-        if unchanged and not force and document.status == State.READY:
+        lost = document.status in (State.QUEUED, State.RENDERING) and _stale(document)
+        if not force and document.content_hash == digest and not lost:
+            # Ready with this content, queued or rendering it, or failed on it (staff render it again once the
+            # cause is fixed). Only a render whose message was lost is queued again.
             return document
-        if unchanged and not force and document.status in (State.QUEUED, State.RENDERING) and not _stale(document):
-            return document  # already queued or rendering this content
-        if unchanged and not force and document.status == State.FAILED:
-            return document  # the same content failed: staff re-render it once the cause is fixed
         if not force and document.rendered_hash == digest and document.file:
             # The content came back to what the stored file shows: nothing to render.
             document.content_hash, document.status, document.title = digest, State.READY, title
@@ -320,6 +311,10 @@ def document_request(*, kind: str, object_id: int, language: str, force: bool = 
         document.save(update_fields=["content_hash", "title", "status", "error", "requested_at"])
         _queue_render(document.pk, force=force)
     return document
+
+
+def _error_text(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:5000]
 
 
 def _stale(document: StoredDocument) -> bool:
@@ -334,6 +329,19 @@ def pending_document(*, kind: str, object_id: int, language: str) -> StoredDocum
     if document is not None and document.status in (State.QUEUED, State.RENDERING) and not _stale(document):
         return document
     return None
+
+
+def document_for_reader(*, kind: str, object_id: int, language: str) -> StoredDocument:
+    """What a reader (page or API) gets: the stored document when ready or already on its way; otherwise it is
+    requested (queued once). Raises DocumentUnavailable for an object that is not public."""
+    document = StoredDocument.objects.filter(kind=kind, object_id=object_id, language=language).first()
+    if document is not None and document.is_ready:
+        return document
+    document = pending_document(kind=kind, object_id=object_id, language=language) or document_request(
+        kind=kind, object_id=object_id, language=language
+    )
+    document.refresh_from_db()  # without a broker, the render has just run in this process
+    return document
 
 
 def _queue_render(document_id: int, *, force: bool) -> None:
@@ -377,7 +385,7 @@ def document_render(*, document_id: int, force: bool = False) -> StoredDocument 
         raise
     except Exception as exc:  # a template or rendering error: retrying would fail the same way
         StoredDocument.objects.filter(pk=document_id).update(
-            status=State.FAILED, error=f"{type(exc).__name__}: {exc}"[:5000], finished_at=timezone.now()
+            status=State.FAILED, error=_error_text(exc), finished_at=timezone.now()
         )
         return StoredDocument.objects.get(pk=document_id)
     with transaction.atomic():

@@ -12,10 +12,9 @@ from mot_portal.documents import (
     DocumentUnavailable,
     ReadyDocument,
     document_filename,
+    document_for_reader,
     document_lookup,
     document_ready,
-    document_request,
-    pending_document,
 )
 from mot_portal.models import StoredDocument
 from projects.models import Factsheet
@@ -73,13 +72,9 @@ def document_download(request: HttpRequest, kind: str, key: str, language: str) 
     if ready is not None:
         return document_file_response(request, ready, key)
     try:
-        object_id = document_lookup(kind, key)
-        document = pending_document(kind=kind, object_id=object_id, language=language) or document_request(
-            kind=kind, object_id=object_id, language=language
-        )
+        document = document_for_reader(kind=kind, object_id=document_lookup(kind, key), language=language)
     except DocumentUnavailable:
         raise Http404 from None
-    document.refresh_from_db()  # without a broker, the render has just run in this process
     if document.is_ready:
         return document_file_response(request, ReadyDocument.of(document), key)
     response = render(

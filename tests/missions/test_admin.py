@@ -69,3 +69,15 @@ def test_viewers_cannot_publish_or_duplicate(client, staff_viewer, missions):
         {"action": "duplicate_as_new_version", "_selected_action": [missions.roadmap.pk]},
     )
     assert Roadmap.objects.filter(mission=missions.flash).count() == 2
+
+
+def test_roadmap_versions_move_through_the_status_actions(client, staff_editor, missions):
+    client.force_login(staff_editor)
+    client.post(
+        "/en/admin/missions/roadmap/", {"action": "mark_published", "_selected_action": [missions.draft_roadmap.pk]}
+    )
+    assert Roadmap.objects.get(pk=missions.draft_roadmap.pk).status == Status.PUBLISHED
+    html = client.get("/en/missions/mission-flash/").content.decode()
+    assert "Action de la version brouillon" in html  # version 2 is now the current one
+    html = client.get(f"/en/admin/missions/mission/{missions.flash.pk}/change/").content.decode()
+    assert 'name="roadmaps-TOTAL_FORMS"' in html
