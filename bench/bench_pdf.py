@@ -94,8 +94,8 @@ def build_child(count: int, folder: str) -> dict:
 def render_child(count: int, folder: str, booklet_id: int) -> dict:
     """Render in a fresh process, so that the peak resident set is the rendering's (plus Django's)."""
     setup(f"sqlite:///{folder}/bench.sqlite3", f"{folder}/media")
-    from mot_portal.documents import document_render
-    from mot_portal.models import StoredDocument
+    from mot_portal.documents.models import StoredDocument
+    from mot_portal.documents.services import document_render
 
     # The stored record as a request leaves it; the rendering itself is measured below.
     document = StoredDocument.objects.create(kind="booklet", object_id=booklet_id, language="en")
@@ -125,7 +125,7 @@ def download_child(runs: int) -> dict:
         from django.views.static import serve
 
         import mot_portal.urls
-        from mot_portal.documents import document_render, document_request
+        from mot_portal.documents.services import document_render, document_request
 
         booklet_id = build_booklet(10)
         document = document_render(document_id=document_request(kind="booklet", object_id=booklet_id, language="fr").pk)

@@ -9,6 +9,7 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from missions import services
 from missions.models import (
     EventParticipation,
     Mission,
@@ -19,9 +20,9 @@ from missions.models import (
     RoadmapAction,
     ThematicGroup,
 )
-from missions.services import roadmap_duplicate
-from mot_portal.admin import RenderDocumentsMixin
-from projects.admin import PreviewMixin, StatusActionsMixin, missing_english
+from mot_portal.admin import EnglishMissingMixin, PreviewMixin, ServiceAdminMixin, StatusActionsMixin
+from mot_portal.documents.admin import RenderDocumentsMixin
+from mot_portal.facets import year_span_counts
 from towns.models import Town
 
 
@@ -79,7 +80,8 @@ class RoadmapInline(admin.TabularInline):
     extra = 0
     show_change_link = True
     fields = ["version", "date", "status", "action_count"]
-    readonly_fields = ["action_count"]
+    # Publication goes through the status actions of the roadmap's own page (the shared workflow).
+    readonly_fields = ["status", "action_count"]
     ordering = ["-version"]
 
     def get_queryset(self, request):
@@ -95,9 +97,8 @@ class YearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        spans = Mission.objects.filter(first_year__isnull=False).values_list("first_year", "last_year")
-        years = sorted({year for first, last in spans for year in range(first, (last or first) + 1)}, reverse=True)
-        return [(str(year), str(year)) for year in years]
+        years = year_span_counts(Mission.objects.values_list("first_year", "last_year"))
+        return [(str(year), str(year)) for year in sorted(years, reverse=True)]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
@@ -125,25 +126,32 @@ class TownFilter(admin.SimpleListFilter):
 
 
 @admin.register(Mission)
-class MissionAdmin(PreviewMixin, StatusActionsMixin, RenderDocumentsMixin, TabbedDjangoJqueryTranslationAdmin):
+class MissionAdmin(
+    ServiceAdminMixin,
+    PreviewMixin,
+    StatusActionsMixin,
+    EnglishMissingMixin,
+    RenderDocumentsMixin,
+    TabbedDjangoJqueryTranslationAdmin,
+):
     preview_url_name = "missions:mission_preview"
     document_kind = "roadmap"
+    english_fields = ("title", *Mission.RICH_TEXT_FIELDS)
     actions = [*StatusActionsMixin.actions, *RenderDocumentsMixin.actions]
-    status_field = "publication_status"
-    list_display = ["title", "kind", "status", "first_year", "publication_status", "english_missing", "page_link"]
+    list_display = ["title", "kind", "progress", "first_year", "status", "english_missing", "page_link"]
     list_filter = ["kind", YearFilter, ("countries", admin.RelatedOnlyFieldListFilter), "themes", TownFilter]
-    list_filter += ["status", "publication_status", "national_programme"]
+    list_filter += ["progress", "status", "national_programme"]
     search_fields = ["title_fr", "title_en", "slug", "towns__name", "towns__insee_code"]
     prepopulated_fields = {"slug": ("title_fr",)}
     autocomplete_fields = ["towns", "intercommunalities", "cross_border_areas", "workplan_actions", "factsheets"]
     filter_horizontal = ["countries", "themes", "booklets"]
-    readonly_fields = ["publication_status", "published_at", "page_link", "english_missing"]
+    readonly_fields = ["status", "published_at", "page_link", "english_missing"]
     inlines = [MissionEventInline, ThematicGroupInline, MissionPartnerInline, RoadmapInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "national_programme", "summary"]}),
         (
             _("Progress and dates"),
-            {"fields": [("status", "status_as_of"), ("start_date", "end_date", "date_precision")]},
+            {"fields": [("progress", "progress_as_of"), ("start_date", "end_date", "date_precision")]},
         ),
         (
             _("Scope"),
@@ -160,16 +168,13 @@ class MissionAdmin(PreviewMixin, StatusActionsMixin, RenderDocumentsMixin, Tabbe
         ),
         (_("Objectives and outcomes"), {"fields": ["objectives", "outcomes"]}),
         (_("Links"), {"fields": ["workplan_actions", "factsheets", "booklets", "source_document"]}),
-        (_("Publication"), {"fields": ["publication_status", "published_at", "page_link", "english_missing"]}),
+        (_("Publication"), {"fields": ["status", "published_at", "page_link", "english_missing"]}),
     ]
 
-    def is_public(self, obj) -> bool:
-        return obj.is_published
-
-    @admin.display(description=_("English missing"))
-    def english_missing(self, obj) -> str:
-        missing = missing_english(obj, ("title", *Mission.RICH_TEXT_FIELDS))
-        return ", ".join(str(Mission._meta.get_field(f).verbose_name) for f in missing) or "—"
+    def save_record(self, *, obj, fields, relations, change):
+        if change:
+            return services.mission_update(mission=obj, fields=fields, **relations)
+        return services.mission_create(fields=fields, **relations)
 
 
 class EventParticipationInline(admin.TabularInline):
@@ -195,7 +200,7 @@ class RoadmapActionInline(TranslationStackedInline):
     ordering = ["position", "pk"]
     autocomplete_fields = ["lead", "partners", "factsheets"]
     fields = [
-        ("position", "status"),
+        ("position", "progress"),
         "title",
         "description",
         ("theme", "thematic_group"),
@@ -216,6 +221,7 @@ class RoadmapActionInline(TranslationStackedInline):
 class RoadmapAdmin(StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["__str__", "mission", "version", "date", "status"]
     list_filter = ["status"]
+    readonly_fields = ["status"]  # moved by the status actions (the shared workflow)
     search_fields = ["mission__title_fr", "mission__title_en"]
     autocomplete_fields = ["mission"]
     inlines = [RoadmapActionInline]
@@ -224,7 +230,7 @@ class RoadmapAdmin(StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
     @admin.action(description=_("Duplicate as a new draft version"), permissions=["add"])
     def duplicate_as_new_version(self, request, queryset):
         for roadmap in queryset:
-            copy = roadmap_duplicate(roadmap=roadmap)
+            copy = services.roadmap_duplicate(roadmap=roadmap)
             self.message_user(
                 request,
                 _("%(mission)s: version %(version)d created as a draft.")

@@ -3,6 +3,7 @@ published missions and their published roadmap versions; staff holding the view 
 
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
+from django.utils.text import capfirst
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
@@ -17,27 +18,19 @@ from missions.models import (
     RoadmapAction,
     ThematicGroup,
 )
-from mot_portal.api import DocumentActionMixin, LanguageMixin
-from projects.api import SLUG_REGEX, _absolute, _can_see_drafts
+from mot_portal.api import LanguageMixin
+from mot_portal.documents.api import DocumentActionMixin
+from mot_portal.publishing import Status
+from mot_portal.rest import SLUG_REGEX, CodeListField, absolute_url, can_see_drafts
+from mot_portal.rest import translated_field as _text
 from projects.models import Factsheet
 from towns.models import Partner
 
 
-def _text(help_text: str, **kwargs) -> serializers.CharField:
-    return serializers.CharField(read_only=True, help_text=help_text, **kwargs)
-
-
-@extend_schema_field(serializers.ListField(child=serializers.CharField()))
-class CodeListField(serializers.Field):
-    """The codes (slugs, ISO codes) of prefetched related records, read from a list or a queryset."""
-
-    def __init__(self, *, attribute: str = "slug", **kwargs):
-        super().__init__(read_only=True, **kwargs)
-        self.attribute = attribute
-
-    def to_representation(self, value) -> list[str]:
-        records = value.all() if hasattr(value, "all") else value
-        return [getattr(record, self.attribute) for record in records]
+def _described_as(model, name: str) -> dict:
+    """The label and help text of a model field, for a serializer field that exposes it under another name."""
+    field = model._meta.get_field(name)
+    return {"label": capfirst(field.verbose_name), "help_text": field.help_text}
 
 
 def _slugs(help_text: str, **kwargs) -> serializers.Field:
@@ -162,6 +155,13 @@ class RoadmapActionSerializer(serializers.ModelSerializer):
     lead = ActionPartnerSerializer(read_only=True, allow_null=True, help_text="Lead organisation, or null.")
     partners = ActionPartnerSerializer(many=True, read_only=True, help_text="Other organisations taking part.")
     factsheets = _slugs("Slugs of the related (published) factsheets.")
+    # The action's progress, under the name the API has always given it.
+    status = serializers.ChoiceField(
+        source="progress",
+        choices=RoadmapAction.Progress.choices,
+        required=False,
+        **_described_as(RoadmapAction, "progress"),
+    )
 
     class Meta:
         model = RoadmapAction
@@ -199,7 +199,7 @@ class RoadmapSummarySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, roadmap: Roadmap) -> str:
-        return _absolute(self, reverse("roadmap-detail", kwargs={"pk": roadmap.pk}))
+        return absolute_url(self, reverse("roadmap-detail", kwargs={"pk": roadmap.pk}))
 
     @extend_schema_field(serializers.BooleanField())
     def get_is_current(self, roadmap: Roadmap) -> bool:
@@ -224,10 +224,18 @@ class MissionSerializer(serializers.ModelSerializer):
     national_programme = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, help_text="Slug of the national programme served, or null."
     )
+    # Progress and publication, under the names the API has always given them.
     status = serializers.ChoiceField(
+        source="progress",
         choices=Mission.Progress.choices,
         read_only=True,
         help_text="Progress: planned, in_progress, completed, cancelled, or empty when no source says.",
+    )
+    status_as_of = serializers.DateField(
+        source="progress_as_of", allow_null=True, required=False, **_described_as(Mission, "progress_as_of")
+    )
+    publication_status = serializers.ChoiceField(
+        source="status", choices=Status.choices, required=False, **_described_as(Mission, "status")
     )
     towns = MissionTownSerializer(
         source="towns_list", many=True, read_only=True, help_text="Towns covered (INSEE code and name)."
@@ -307,7 +315,7 @@ class MissionSerializer(serializers.ModelSerializer):
                 "year": item.programme.year,
                 "code": item.code,
                 "title": item.text,
-                "url": _absolute(self, item.get_absolute_url()),
+                "url": absolute_url(self, item.get_absolute_url()),
             }
             for item in selectors.related(mission, "workplan_actions")
         ]
@@ -350,7 +358,7 @@ class MissionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, mission: Mission) -> str:
-        return _absolute(self, mission.get_absolute_url())
+        return absolute_url(self, mission.get_absolute_url())
 
 
 class MissionViewSet(DocumentActionMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
@@ -367,7 +375,7 @@ class MissionViewSet(DocumentActionMixin, LanguageMixin, viewsets.ReadOnlyModelV
     ordering = ["slug"]
 
     def get_queryset(self):
-        drafts = _can_see_drafts(self, "missions.view_mission")
+        drafts = can_see_drafts(self, "missions.view_mission")
         missions = Mission.objects.all() if drafts else Mission.objects.published()
         return selectors.with_relations(missions, include_drafts=drafts, lists=True)
 
@@ -381,7 +389,7 @@ class RoadmapViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     ordering = ["id"]
 
     def get_queryset(self):
-        drafts = _can_see_drafts(self, "missions.view_roadmap")
+        drafts = can_see_drafts(self, "missions.view_roadmap")
         roadmaps = Roadmap.objects.all() if drafts else Roadmap.objects.published()
         latest = roadmaps.filter(mission=OuterRef("mission")).order_by("-version").values("version")[:1]
         roadmaps = roadmaps.annotate(current_version=Subquery(latest))

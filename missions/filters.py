@@ -6,9 +6,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from missions.models import Mission, NationalProgramme, Roadmap
-from mot_portal.filters import FacetFilterSet, YearFilter
+from mot_portal.filters import FacetFilterSet, SearchFilter, YearFilter
 from projects.models import Theme
-from towns.filters import SearchFilter
 from towns.models import Country, Town
 from workplan.models import NODE_CODE_REGEX, WorkItem
 
@@ -78,8 +77,12 @@ class MissionFilter(FacetFilterSet):
         label=_("Work programme action"),
         help_text=_("Code of a work-programme action (e.g. 3.1.1), or of an axis or sub-axis to include its actions."),
     )
+    # The mission's progress, under the parameter name the API has always had.
     status = django_filters.ChoiceFilter(
-        choices=Mission.Progress.choices, label=_("Progress"), help_text=_("Where the mission stands.")
+        field_name="progress",
+        choices=Mission.Progress.choices,
+        label=_("Progress"),
+        help_text=_("Where the mission stands."),
     )
 
     class Meta:

@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Status, sanitize_fields
+from mot_portal.publishing import PublishableQuerySet, Status
+from mot_portal.sanitize import sanitize_fields
 
 
 class DatePrecision(models.TextChoices):
@@ -46,11 +47,6 @@ class NationalProgramme(models.Model):
         return self.name
 
 
-class MissionQuerySet(models.QuerySet):
-    def published(self) -> MissionQuerySet:
-        return self.filter(publication_status=Status.PUBLISHED)
-
-
 class Mission(models.Model):
     RICH_TEXT_FIELDS = ("summary", "objectives", "outcomes")
 
@@ -84,14 +80,14 @@ class Mission(models.Model):
         related_name="missions",
         help_text=_("National programme the mission serves, if any."),
     )
-    status = models.CharField(
+    progress = models.CharField(
         _("progress"),
         max_length=12,
         choices=Progress.choices,
         blank=True,
         help_text=_("Where the mission stands (empty when no source says); see “status as of”."),
     )
-    status_as_of = models.DateField(
+    progress_as_of = models.DateField(
         _("status as of"),
         null=True,
         blank=True,
@@ -180,7 +176,7 @@ class Mission(models.Model):
     source_document = models.CharField(
         _("source document"), max_length=250, blank=True, help_text=_("Document the facts come from.")
     )
-    publication_status = models.CharField(
+    status = models.CharField(
         _("publication status"),
         max_length=10,
         choices=Status.choices,
@@ -191,7 +187,7 @@ class Mission(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, help_text=_("When it was created."))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, help_text=_("When it was last changed."))
 
-    objects = MissionQuerySet.as_manager()
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("support mission")
@@ -205,7 +201,7 @@ class Mission(models.Model):
                 name="mission_dates_in_order",
             ),
             models.CheckConstraint(
-                condition=~Q(publication_status="published") | Q(published_at__isnull=False),
+                condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="mission_published_has_date",
             ),
         ]
@@ -235,16 +231,16 @@ class Mission(models.Model):
         confirmation (when the mission was announced or planned)."""
         first = self.start_date.year if self.start_date else None
         last = self.end_date.year if self.end_date else None
-        confirmed = self.status_as_of.year if self.status_as_of else None
+        confirmed = self.progress_as_of.year if self.progress_as_of else None
         if first is None:
             return (confirmed, confirmed) if last is None else (last, last)
         if last is None:
-            last = max(first, confirmed) if confirmed and self.status == self.Progress.IN_PROGRESS else first
+            last = max(first, confirmed) if confirmed and self.progress == self.Progress.IN_PROGRESS else first
         return first, last
 
     @property
     def is_published(self) -> bool:
-        return self.publication_status == Status.PUBLISHED
+        return self.status == Status.PUBLISHED
 
 
 class MissionEvent(models.Model):
@@ -418,7 +414,7 @@ class MissionPartner(models.Model):
 
 class RoadmapQuerySet(models.QuerySet):
     def published(self) -> RoadmapQuerySet:
-        return self.filter(status=Status.PUBLISHED, mission__publication_status=Status.PUBLISHED)
+        return self.filter(status=Status.PUBLISHED, mission__status=Status.PUBLISHED)
 
 
 class Roadmap(models.Model):
@@ -520,7 +516,7 @@ class RoadmapAction(models.Model):
     priority = models.CharField(
         _("priority"), max_length=6, choices=Priority.choices, blank=True, help_text=_("Priority of the action.")
     )
-    status = models.CharField(
+    progress = models.CharField(
         _("status"),
         max_length=12,
         choices=Progress.choices,

@@ -20,8 +20,9 @@ from missions.models import (
     RoadmapAction,
     ThematicGroup,
 )
-from projects.models import Booklet, Factsheet, Status, Theme
-from projects.selectors import FacetValue, facet_value_code
+from mot_portal.facets import ChoiceFacet, FacetValue, RelatedFacet, YearSpanFacet, facet_counts
+from mot_portal.publishing import Status
+from projects.models import Booklet, Factsheet, Theme
 from towns.models import Country, CrossBorderArea, Partner, Town
 from workplan.models import WorkItem
 
@@ -99,6 +100,11 @@ def with_relations(queryset: QuerySet[Mission], *, include_drafts: bool = False,
             lists=lists,
         ),
     )
+
+
+def home_figures() -> dict:
+    """The home page's count of published missions (``mission_count``)."""
+    return {"mission_count": Mission.objects.published().count()}
 
 
 def mission_list(*, include_drafts: bool = False) -> QuerySet[Mission]:
@@ -219,85 +225,25 @@ def participants_by_country(mission: Mission) -> list[dict]:
 # --- Facets ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class MissionFacets:
-    kind: list[FacetValue] = field(default_factory=list)
-    year: list[FacetValue] = field(default_factory=list)
-    country: list[FacetValue] = field(default_factory=list)
-    theme: list[FacetValue] = field(default_factory=list)
-    town: list[FacetValue] = field(default_factory=list)
-    programme: list[FacetValue] = field(default_factory=list)
+FACETS = (
+    ChoiceFacet("kind", Mission, "kind", Mission.Kind.choices),
+    YearSpanFacet("year", Mission, "first_year", "last_year"),
+    RelatedFacet("country", Country, "missions", "code", label=lambda c: c.name, order=("code",)),
+    RelatedFacet("theme", Theme, "missions", "slug", label=lambda t: t.name, order=("position", "slug")),
+    # Towns the missions name directly (a town covered only through its intercommunality is found by the filter,
+    # but listing every commune of every intercommunality would make an unusable list).
+    RelatedFacet("town", Town, "missions", "insee_code", label=lambda t: t.name, order=("name", "insee_code")),
+    RelatedFacet("programme", NationalProgramme, "missions", "slug", label=lambda p: p.name, order=("name_fr",)),
+)
 
 
-FACET_NAMES = ("kind", "year", "country", "theme", "town", "programme")
-
-
-def mission_facets(*, filterset) -> MissionFacets:
+def mission_facets(*, filterset) -> dict[str, list[FacetValue]]:
     """Counts per value of each facet with every *other* filter applied (one query per facet); a selected
     value stays listed, with 0, when the other filters leave it no mission."""
-    facets = MissionFacets()
-    selected = {name: facet_value_code(filterset.form.cleaned_data.get(name)) for name in FACET_NAMES}
-
-    def others(name: str) -> QuerySet:
-        return filterset.qs_without(name).order_by().values("pk")
-
-    kinds = dict(Mission.objects.filter(pk__in=others("kind")).values_list("kind").annotate(n=Count("pk")).order_by())
-    facets.kind = [
-        FacetValue(value, str(label), kinds.get(value, 0), value == selected["kind"])
-        for value, label in Mission.Kind.choices
-        if value in kinds or value == selected["kind"]
-    ]
-    years: dict[int, int] = {}
-    spans = Mission.objects.filter(pk__in=others("year"), first_year__isnull=False)
-    for first, last in spans.values_list("first_year", "last_year"):
-        for year in range(first, (last or first) + 1):
-            years[year] = years.get(year, 0) + 1
-    if selected["year"] and int(selected["year"]) not in years:
-        years[int(selected["year"])] = 0
-    facets.year = [
-        FacetValue(str(y), str(y), n, str(y) == selected["year"]) for y, n in sorted(years.items(), reverse=True)
-    ]
-    countries = Country.objects.filter(missions__in=others("country")).annotate(n=Count("missions"))
-    facets.country = [
-        FacetValue(c.code, c.name, c.n, c.code == selected["country"]) for c in countries.order_by("code")
-    ]
-    themes = Theme.objects.filter(missions__in=others("theme")).annotate(n=Count("missions"))
-    facets.theme = [
-        FacetValue(t.slug, t.name, t.n, t.slug == selected["theme"]) for t in themes.order_by("position", "slug")
-    ]
-    # Towns the missions name directly (a town covered only through its intercommunality is found by the
-    # filter, but listing every commune of every intercommunality would make an unusable list).
-    towns = Town.objects.filter(missions__in=others("town")).annotate(n=Count("missions"))
-    facets.town = [
-        FacetValue(t.insee_code, t.name, t.n, t.insee_code == selected["town"])
-        for t in towns.order_by("name", "insee_code")
-    ]
-    programmes = NationalProgramme.objects.filter(missions__in=others("programme")).annotate(n=Count("missions"))
-    facets.programme = [
-        FacetValue(p.slug, p.name, p.n, p.slug == selected["programme"]) for p in programmes.order_by("name_fr")
-    ]
-    _keep_selected(facets, filterset.form.cleaned_data)
-    return facets
+    return facet_counts(filterset=filterset, facets=FACETS)
 
 
 # --- Traceability from the other apps -------------------------------------------------------------
-
-
-def _keep_selected(facets: MissionFacets, cleaned_data: dict) -> None:
-    """A selected value stays listed (with 0) when the other filters leave it no mission."""
-    labels = {
-        "country": lambda c: (c.code, c.name),
-        "theme": lambda t: (t.slug, t.name),
-        "town": lambda t: (t.insee_code, t.name),
-        "programme": lambda p: (p.slug, p.name),
-    }
-    for name, label in labels.items():
-        value = cleaned_data.get(name)
-        values = getattr(facets, name)
-        if value in (None, "") or any(v.selected for v in values):
-            continue
-        code, text = label(value)
-        values.insert(0, FacetValue(code, text, 0, True))
 
 
 def town_missions(*, town: Town) -> list[dict]:
@@ -314,9 +260,9 @@ def town_missions(*, town: Town) -> list[dict]:
 def partner_missions(*, partner: Partner) -> list[dict]:
     """Published missions a partner is engaged in, with its roles in each."""
     roles: dict[int, dict] = {}
-    for role in MissionPartner.objects.filter(
-        partner=partner, mission__publication_status=Status.PUBLISHED
-    ).select_related("mission"):
+    for role in MissionPartner.objects.filter(partner=partner, mission__status=Status.PUBLISHED).select_related(
+        "mission"
+    ):
         roles.setdefault(role.mission_id, {"mission": role.mission, "roles": []})["roles"].append(
             role.get_role_display()
         )

@@ -1,10 +1,15 @@
-"""Writes of the missions app: publication, roadmap versions and the seed content."""
+"""Writes of the missions app: missions (one service creates and one updates them, from the admin and the
+loader alike), publication, roadmap versions and the seed content. A mission's rows (events, thematic groups,
+partners, roadmap versions and their actions) belong to it: a change to one is refreshed as a change to the
+mission, after commit (see ``mot_portal.changes``)."""
 
 from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -20,16 +25,49 @@ from missions.models import (
     RoadmapAction,
     ThematicGroup,
 )
-from projects.models import Booklet, Factsheet, Status, Theme
-from projects.services import status_change
+from mot_portal.publishing import Status, status_change
+from mot_portal.services import instance_save
+from projects.models import Booklet, Factsheet, Theme
 from towns.models import Country, CrossBorderArea, Intercommunality, Partner, Town
 from workplan.models import WorkItem
+
+MISSION_RELATIONS = ("towns", "intercommunalities", "cross_border_areas", "countries", "themes", "workplan_actions",
+                     "factsheets", "booklets")  # fmt: skip
+
+
+@transaction.atomic
+def mission_create(*, fields: Mapping[str, Any], status: str | None = None, **relations: Iterable | None) -> Mission:
+    """Create a mission with its many-to-many ``relations`` (towns, intercommunalities, cross_border_areas,
+    countries, themes, workplan_actions, factsheets, booklets), then move it to ``status`` when given. Atomic,
+    validated; the years it covers are kept by the model."""
+    return _mission_save(Mission(), fields, relations, status)
+
+
+@transaction.atomic
+def mission_update(
+    *, mission: Mission, fields: Mapping[str, Any] | None = None, status: str | None = None, **relations
+) -> Mission:
+    """Change a mission: the ``fields`` given, the relations given (``None`` keeps one), then its status when
+    given. Atomic, validated; its roadmap PDFs are refreshed once, after commit."""
+    return _mission_save(mission, fields or {}, relations, status)
+
+
+def _mission_save(mission: Mission, fields, relations, status) -> Mission:
+    unknown = sorted(set(relations) - set(MISSION_RELATIONS))
+    if unknown:
+        raise ValueError(f"A mission has no relation {', '.join(unknown)}")
+    if "status" in fields or "published_at" in fields:
+        raise ValueError("A mission's publication changes through status= (see mot_portal.publishing).")
+    instance_save(instance=mission, fields=fields, relations=relations)
+    if status:
+        status_change(obj=mission, status=status)
+    return mission
 
 
 @transaction.atomic
 def mission_publication_change(*, mission: Mission, status: str) -> Mission:
     """Move a mission through draft → in review → published; publishing dates it the first time. Idempotent."""
-    return status_change(obj=mission, status=status, field="publication_status")
+    return status_change(obj=mission, status=status)
 
 
 @transaction.atomic
@@ -103,30 +141,31 @@ def missions_content_load(*, path: Path) -> dict[str, int]:
 
 
 def _mission_create(entry: dict) -> Mission:
-    mission = Mission(
-        slug=entry["slug"],
-        kind=entry["kind"],
-        status=entry.get("status", ""),
-        status_as_of=_date(entry.get("status_as_of")),
-        start_date=_date(entry.get("start_date")),
-        end_date=_date(entry.get("end_date")),
-        date_precision=entry.get("date_precision", "day"),
-        partner_count=entry.get("partner_count"),
-        source_document=entry.get("source_document", ""),
+    fields = {
+        "slug": entry["slug"],
+        "kind": entry["kind"],
+        "progress": entry.get("progress", ""),
+        "progress_as_of": _date(entry.get("progress_as_of")),
+        "start_date": _date(entry.get("start_date")),
+        "end_date": _date(entry.get("end_date")),
+        "date_precision": entry.get("date_precision", "day"),
+        "partner_count": entry.get("partner_count"),
+        "source_document": entry.get("source_document", ""),
         **_translated(entry, "title", "summary", "objectives", "outcomes"),
-    )
+    }
     if entry.get("national_programme"):
-        mission.national_programme = NationalProgramme.objects.get(slug=entry["national_programme"])
-    mission.full_clean()
-    mission.save()
-    mission.towns.set([Town.objects.get(insee_code=code) for code in entry.get("towns", [])])
-    mission.intercommunalities.set([Intercommunality.objects.get(siren=s) for s in entry.get("intercommunalities", [])])
-    mission.cross_border_areas.set([CrossBorderArea.objects.get(slug=s) for s in entry.get("cross_border_areas", [])])
-    mission.countries.set([Country.objects.get(code=code) for code in entry.get("countries", [])])
-    mission.themes.set([Theme.objects.get(slug=slug) for slug in entry.get("themes", [])])
-    mission.workplan_actions.set(workplan_actions_resolve(entry.get("workplan_actions", [])))
-    mission.factsheets.set([Factsheet.objects.get(slug=slug) for slug in entry.get("factsheets", [])])
-    mission.booklets.set([Booklet.objects.get(slug=slug) for slug in entry.get("booklets", [])])
+        fields["national_programme"] = NationalProgramme.objects.get(slug=entry["national_programme"])
+    mission = mission_create(
+        fields=fields,
+        towns=[Town.objects.get(insee_code=code) for code in entry.get("towns", [])],
+        intercommunalities=[Intercommunality.objects.get(siren=s) for s in entry.get("intercommunalities", [])],
+        cross_border_areas=[CrossBorderArea.objects.get(slug=s) for s in entry.get("cross_border_areas", [])],
+        countries=[Country.objects.get(code=code) for code in entry.get("countries", [])],
+        themes=[Theme.objects.get(slug=slug) for slug in entry.get("themes", [])],
+        workplan_actions=workplan_actions_resolve(entry.get("workplan_actions", [])),
+        factsheets=[Factsheet.objects.get(slug=slug) for slug in entry.get("factsheets", [])],
+        booklets=[Booklet.objects.get(slug=slug) for slug in entry.get("booklets", [])],
+    )
     events = []
     for position, item in enumerate(entry.get("events", []), start=1):
         event = MissionEvent(

@@ -10,8 +10,9 @@ from django.utils.cache import add_never_cache_headers
 from missions import selectors
 from missions.filters import MissionPageFilter
 from missions.models import Mission
+from mot_portal.facets import active_filters, empty_facets
+from mot_portal.filters import title_order
 from mot_portal.pagination import page_number
-from projects.selectors import active_filters, title_order
 
 PAGE_SIZE = 20
 
@@ -24,9 +25,9 @@ def mission_list(request: HttpRequest) -> HttpResponse:
         facets = selectors.mission_facets(filterset=filterset)
     else:
         missions = base.none()
-        facets = selectors.MissionFacets()
+        facets = empty_facets(selectors.FACETS)
     page = Paginator(missions, PAGE_SIZE).get_page(page_number(request.GET.get("page")))
-    active = active_filters(facets, selectors.FACET_NAMES)
+    active = active_filters(facets)
     return render(
         request,
         "missions/mission_list.html",

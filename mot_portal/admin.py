@@ -1,10 +1,13 @@
-"""Admin pieces shared by the apps."""
+"""Admin pieces shared by the apps: links to public pages and previews, the publication actions, the
+translation status."""
 
 from django.contrib import admin, messages
+from django.db.models import Model
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from mot_portal.models import StoredDocument
+from mot_portal.publishing import Status, is_published, status_change_many
 
 
 class PublicLinkMixin:
@@ -17,76 +20,84 @@ class PublicLinkMixin:
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), _("View"))
 
 
-@admin.register(StoredDocument)
-class StoredDocumentAdmin(admin.ModelAdmin):
-    """The rendered PDFs: status, errors, timings, pages and size; an action renders them again."""
+class PreviewMixin:
+    """Links from the admin to the page as the public will see it: the preview while unpublished."""
 
-    list_display = ["title", "kind", "language", "status", "render_seconds", "page_count", "size_kb", "render_count",
-                    "finished_at", "short_error"]  # fmt: skip
-    list_filter = ["kind", "status", "language"]
-    search_fields = ["title"]
-    readonly_fields = [field.name for field in StoredDocument._meta.fields]
-    actions = ["render_again"]
+    preview_url_name: str
 
-    def has_add_permission(self, request) -> bool:
-        return False  # documents are requested from the pages, the API or the action below
+    def page_url(self, obj) -> str:
+        if is_published(obj):
+            return obj.get_absolute_url()
+        return reverse(self.preview_url_name, kwargs={"slug": obj.slug})
 
-    @admin.display(description=_("size (KB)"))
-    def size_kb(self, obj) -> str:
-        return f"{obj.size_bytes / 1024:.0f}" if obj.size_bytes else "—"
+    def get_view_on_site_url(self, obj=None):
+        return self.page_url(obj) if obj is not None and obj.pk else None
 
-    @admin.display(description=_("error"))
-    def short_error(self, obj) -> str:
-        return obj.error[:80] or "—"
-
-    @admin.action(description=_("Render again"), permissions=["change"])
-    def render_again(self, request, queryset):
-        from mot_portal.documents import DocumentUnavailable, document_request
-
-        queued = 0
-        for document in queryset:
-            try:
-                document_request(
-                    kind=document.kind, object_id=document.object_id, language=document.language, force=True
-                )
-                queued += 1
-            except DocumentUnavailable:
-                self.message_user(
-                    request, _("%(document)s is not public any more.") % {"document": document}, messages.WARNING
-                )
-        self.message_user(
-            request, _("%(count)d document(s) queued for rendering.") % {"count": queued}, messages.SUCCESS
-        )
+    @admin.display(description=_("page"))
+    def page_link(self, obj) -> str:
+        if not obj.pk:
+            return "—"
+        label = _("View the public page") if is_published(obj) else _("Preview as the public will see it")
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', self.page_url(obj), label)
 
 
-class RenderDocumentsMixin:
-    """An action on publishable records: render (again) their PDF documents in French and English."""
+class StatusActionsMixin:
+    """Actions that move the selected records through draft → in review → published, in one transaction
+    (through the shared status service: publishing prepares documents, unpublishing withdraws them)."""
 
-    document_kind: str
-    actions = ["render_documents"]
+    actions = ["mark_draft", "mark_in_review", "mark_published"]
 
-    @admin.action(description=_("Render the PDFs (FR and EN)"), permissions=["change"])
-    def render_documents(self, request, queryset):
-        from mot_portal.documents import LANGUAGES, DocumentUnavailable, document_request
+    def _move(self, request, queryset, status: str) -> None:
+        count = status_change_many(objs=list(queryset), status=status)
+        self.message_user(request, _("%(count)d record(s) updated.") % {"count": count}, messages.SUCCESS)
 
-        queued, skipped = 0, 0
-        for obj in queryset:
-            for language in LANGUAGES:
-                try:
-                    document_request(kind=self.document_kind, object_id=obj.pk, language=language, force=True)
-                    queued += 1
-                except DocumentUnavailable:
-                    skipped += 1
-        self.message_user(
-            request, _("%(count)d document(s) queued for rendering.") % {"count": queued}, messages.SUCCESS
-        )
-        if skipped:
-            self.message_user(
-                request,
-                _(
-                    "%(count)d document(s) skipped: only published records "
-                    "(and missions with a published roadmap) have PDFs."
-                )
-                % {"count": skipped},
-                messages.WARNING,
-            )
+    @admin.action(description=_("Move to draft"), permissions=["change"])
+    def mark_draft(self, request, queryset):
+        self._move(request, queryset, Status.DRAFT)
+
+    @admin.action(description=_("Send for review"), permissions=["change"])
+    def mark_in_review(self, request, queryset):
+        self._move(request, queryset, Status.IN_REVIEW)
+
+    @admin.action(description=_("Publish"), permissions=["change"])
+    def mark_published(self, request, queryset):
+        self._move(request, queryset, Status.PUBLISHED)
+
+
+def missing_english(obj, fields: tuple[str, ...]) -> list[str]:
+    """The translated fields that have French but no English yet."""
+    return [field for field in fields if getattr(obj, f"{field}_fr", None) and not getattr(obj, f"{field}_en", None)]
+
+
+class EnglishMissingMixin:
+    """A read-only column naming the translated fields (``english_fields``) that still lack English."""
+
+    english_fields: tuple[str, ...]
+
+    @admin.display(description=_("English missing"))
+    def english_missing(self, obj) -> str:
+        missing = missing_english(obj, self.english_fields)
+        return ", ".join(str(type(obj)._meta.get_field(f).verbose_name) for f in missing) or "—"
+
+
+class ServiceAdminMixin:
+    """Saves the record through its app's services (``save_record``, which calls the create or the update
+    service), with its many-to-many relations; the inline rows are then saved by their formsets, in the same
+    transaction (the admin's), so what the edit changes is refreshed once, after commit."""
+
+    def save_record(self, *, obj: Model, fields: dict, relations: dict, change: bool) -> Model:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        many_to_many = {f.name for f in obj._meta.many_to_many}
+        relations = {name: value for name, value in form.cleaned_data.items() if name in many_to_many}
+        # The form has set its values on ``obj`` (files included); the service gets them from there.
+        fields = {f.name: getattr(obj, f.name) for f in obj._meta.concrete_fields if f.name in form.cleaned_data}
+        saved = self.save_record(obj=obj, fields=fields, relations=relations, change=change)
+        if saved is not obj:
+            obj.__dict__.update(saved.__dict__)  # the admin goes on with the form's instance (its pk, for the rows)
+
+    def save_related(self, request, form, formsets, change):
+        # The relations were set by the service (no ``form.save_m2m()``); the inline rows are saved here.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

@@ -1,14 +1,12 @@
-"""Shared REST API machinery: language selection and the v1 router."""
+"""The v1 router and the language selection every viewset uses (``?lang=`` or Accept-Language)."""
 
 from django.conf import settings
-from django.http import JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, renderers, routers
-from rest_framework.decorators import action
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, routers
 
 LANG_PARAMETER = OpenApiParameter(
     "lang",
@@ -54,79 +52,3 @@ class LanguageMixin:
 
 
 router = routers.DefaultRouter()
-
-
-class PdfRenderer(renderers.BaseRenderer):
-    """Lets a client ask for ``Accept: application/pdf``; the PDF itself is a file response."""
-
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
-
-
-class DocumentActionMixin:
-    """``GET …/{key}/pdf/{language}/``: 200 with the PDF when ready, else 202 with a JSON status and
-    ``Retry-After`` (the request queues it); 400 for an unknown language; 404 for what is not public."""
-
-    document_kind: str
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "language",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                enum=[code for code, _name in settings.LANGUAGES],
-                description="Language of the document.",
-            ),
-            OpenApiParameter(
-                "format",
-                OpenApiTypes.STR,
-                enum=["json", "pdf"],
-                description="Leave out: the answer is the PDF when ready, else a JSON status.",
-            ),
-        ],
-        responses={
-            (200, "application/pdf"): OpenApiTypes.BINARY,
-            202: OpenApiTypes.OBJECT,
-            400: OpenApiTypes.OBJECT,
-            503: OpenApiTypes.OBJECT,
-        },
-        description="The PDF in one language. 200 with the file when ready; otherwise 202 with "
-        '`{"status": "queued"|"rendering", "retry_after": seconds}` and a `Retry-After` header (the request '
-        "queues the rendering); 503 when rendering failed.",
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=r"pdf/(?P<language>[^/.]+)",
-        renderer_classes=[renderers.JSONRenderer, PdfRenderer],
-        filter_backends=[],
-        pagination_class=None,
-    )
-    def pdf(self, request, language: str, **kwargs):
-        from mot_portal.documents import LANGUAGES, DocumentUnavailable, ReadyDocument, document_for_reader
-        from mot_portal.models import StoredDocument
-        from mot_portal.views import RETRY_AFTER_SECONDS, document_file_response
-
-        if language not in LANGUAGES:
-            message = _("Choose one of: %(choices)s.") % {"choices": ", ".join(LANGUAGES)}
-            return JsonResponse({"language": [message]}, status=400)
-        obj = self.get_object()
-        try:
-            document = document_for_reader(kind=self.document_kind, object_id=obj.pk, language=language)
-        except DocumentUnavailable:
-            raise exceptions.NotFound from None
-        key = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        if document.is_ready:
-            return document_file_response(request, ReadyDocument.of(document), key)
-        body = {"status": document.status, "retry_after": RETRY_AFTER_SECONDS, "url": request.build_absolute_uri()}
-        if document.status == StoredDocument.State.FAILED:
-            return JsonResponse({**body, "retry_after": None, "detail": _("Rendering failed.")}, status=503)
-        response = JsonResponse(body, status=202)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response

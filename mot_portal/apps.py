@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class MotPortalConfig(AppConfig):
     name = "mot_portal"
     verbose_name = _("MOT portal")
-
-    def ready(self) -> None:
-        from mot_portal import signals
-
-        signals.connect()

@@ -2,12 +2,37 @@
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 class YearFilter(django_filters.NumberFilter):
     """A whole year: "2020.5" or "2020e0" is a field error, not a silent rounding."""
 
     field_class = forms.IntegerField
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Free-text search; a CharField form field, so NUL bytes and over-long input are field errors."""
+
+    def __init__(self, *args, fields: tuple[str, ...], **kwargs):
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("max_length", 100)
+        super().__init__(*args, method=self.search, **kwargs)
+        self.search_fields = fields
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            lookup = "exact" if field.startswith("=") else "icontains"
+            condition |= Q(**{f"{field.lstrip('=')}__{lookup}": value})
+        return queryset.filter(condition)
 
 
 class FacetFilterSet(django_filters.FilterSet):
@@ -26,3 +51,11 @@ class FacetFilterSet(django_filters.FilterSet):
             return queryset
         finally:
             self.skipped = ()
+
+
+def title_order(lang: str | None = None):
+    """Sort key of titles in the active language, falling back to French where untranslated."""
+    lang = lang or get_language() or settings.LANGUAGE_CODE
+    if lang == settings.LANGUAGE_CODE:
+        return F(f"title_{lang}").asc()
+    return Coalesce(NullIf(f"title_{lang}", Value("")), "title_fr").asc()

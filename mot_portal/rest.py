@@ -1,16 +1,24 @@
-"""REST framework defaults named in settings: permission and pagination classes.
+"""REST helpers every app's API uses: the defaults named in settings (permissions, pagination, ordering,
+exception handler) and the serializer pieces (natural keys, code relations, absolute URLs, draft visibility).
 
-Kept apart from ``mot_portal.api`` (router, mixins) because settings import these classes while
-``rest_framework.views`` is still loading; importing the router here would be circular.
+Kept apart from ``mot_portal.api`` (router, language mixin) because settings import these classes while
+``rest_framework.views`` is still loading: nothing here may import the views or the router.
 """
 
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, filters, permissions
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, filters, permissions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from mot_portal.pagination import page_number
+
+SLUG_REGEX = r"[-a-zA-Z0-9_]+"
+FRENCH_REQUIRED = {"required": True, "allow_null": False, "allow_blank": False}
 
 
 class IsStaffWithModelPermissionsOrReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnly):
@@ -110,3 +118,116 @@ class StableOrderingFilter(filters.OrderingFilter):
             for field in [*ordering, *tie_break]
         ]
         return queryset.order_by(*expressions) if expressions else queryset
+
+
+# --- Serializer pieces ------------------------------------------------------------------------------------------
+
+
+def absolute_url(serializer: serializers.Serializer, url: str) -> str:
+    """``url`` made absolute with the request's host (as is when the serializer has no request)."""
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(url) if request else url
+
+
+def file_url(serializer: serializers.Serializer, file) -> str | None:
+    """The absolute URL of a stored file, or None when there is none."""
+    return absolute_url(serializer, file.url) if file else None
+
+
+def can_see_drafts(view, permission: str) -> bool:
+    """Whether the request's user is staff holding ``permission`` (e.g. ``projects.view_factsheet``): only they
+    see drafts in the API."""
+    user = getattr(getattr(view, "request", None), "user", None)
+    return bool(user and user.is_authenticated and user.is_staff and user.has_perm(permission))
+
+
+def translated_field(help_text: str, **kwargs) -> serializers.CharField:
+    """A read-only text in the requested language (the ``_fr`` and ``_en`` fields are listed beside it)."""
+    return serializers.CharField(read_only=True, help_text=help_text, **kwargs)
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A relation given by its code; a value with a NUL byte is refused before it reaches the database
+    (PostgreSQL cannot compare text containing NUL and would answer with an error, not "not found")."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value="\\x00")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class CodeListField(serializers.Field):
+    """The codes (slugs, ISO codes) of prefetched related records, read from a list or a queryset."""
+
+    def __init__(self, *, attribute: str = "slug", **kwargs):
+        super().__init__(read_only=True, **kwargs)
+        self.attribute = attribute
+
+    def to_representation(self, value) -> list[str]:
+        records = value.all() if hasattr(value, "all") else value
+        return [getattr(record, self.attribute) for record in records]
+
+
+def validate_model(serializer: serializers.ModelSerializer, attrs: dict) -> dict:
+    """Run the model's own validation (validators, check constraints) on the would-be record.
+
+    Uniqueness is left to the serializer's validators; many-to-many values are not model fields.
+    """
+    model = serializer.Meta.model
+    instance = copy.copy(serializer.instance) if serializer.instance is not None else model()
+    many_to_many = {f.name for f in model._meta.many_to_many}
+    for name, value in attrs.items():
+        if name not in many_to_many:
+            setattr(instance, name, value)
+    try:
+        instance.full_clean(validate_unique=False)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+    return attrs
+
+
+class NaturalKeyMixin:
+    """The natural key (INSEE code, SIREN, slug…) is set on creation and read-only afterwards."""
+
+    natural_key: str
+
+    def get_extra_kwargs(self):
+        extra = super().get_extra_kwargs()
+        if self.instance is not None:
+            extra.setdefault(self.natural_key, {})["read_only"] = True
+        return extra
+
+
+# The docstring of a serializer is its description in the API schema (public): implementation notes go in comments.
+# Subclasses write through their app's services (``create``/``update`` turn the request into the service's
+# arguments), so that the API, the admin and the importers share one write path.
+class PortalSerializer(NaturalKeyMixin, serializers.ModelSerializer):
+    """Writes run the model's validation; the natural key is fixed once created."""
+
+    def validate(self, attrs):
+        return validate_model(self, attrs)
+
+
+# Creates and updates through the app's services: ``services = (create, update, "<argument>")``, the update service
+# taking the record as ``<argument>`` (``town_update(town=…, fields=…)``). (No docstring: see PortalSerializer.)
+class ServiceSerializer(PortalSerializer):
+    services: tuple
+
+    def create(self, validated_data):
+        create, _update, _argument = self.services
+        fields, relations = split_relations(self.Meta.model, validated_data)
+        return create(fields=fields, **relations)
+
+    def update(self, instance, validated_data):
+        _create, update, argument = self.services
+        fields, relations = split_relations(self.Meta.model, validated_data)
+        return update(**{argument: instance}, fields=fields, **relations)
+
+
+def split_relations(model, validated_data: dict, *names: str) -> tuple[dict, dict]:
+    """``validated_data`` as (model fields, relations): the many-to-many relations of ``model`` and the
+    ``names`` given (nested rows such as a factsheet's towns) go to the second."""
+    relations = {f.name for f in model._meta.many_to_many} | set(names)
+    fields = {k: v for k, v in validated_data.items() if k not in relations}
+    return fields, {k: v for k, v in validated_data.items() if k in relations}

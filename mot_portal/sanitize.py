@@ -19,3 +19,14 @@ def sanitize_html(value: str | None) -> str | None:
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+
+
+def sanitize_fields(obj, fields: tuple[str, ...]) -> None:
+    """Sanitise every language version of the rich-text ``fields`` of ``obj`` (and the field itself where it is
+    not translated). Models call it from ``save()``, so no write path can store unsanitised HTML."""
+    from django.conf import settings
+
+    for field in fields:
+        names = [f"{field}_{code}" for code, _name in settings.LANGUAGES if hasattr(obj, f"{field}_{code}")]
+        for attr in names or [field]:
+            setattr(obj, attr, sanitize_html(getattr(obj, attr)))

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "mot_portal",
+    "mot_portal.documents",
     "towns",
     "projects",
     "workplan",
@@ -188,7 +189,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "PublicationStatusEnum": "projects.models.Status",
+        "PublicationStatusEnum": "mot_portal.publishing.Status",
         "ProgrammeStatusEnum": "workplan.models.Programme.Status",
     },
 }
@@ -223,7 +224,7 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery"
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-# PDF documents (mot_portal.documents): prepare a published object's PDFs as soon as it is saved when a
+# PDF documents (mot_portal/documents/): prepare a published object's PDFs as soon as it is saved when a
 # worker renders them; with eager tasks (no broker) they are rendered when first asked for.
 PDF_RENDER_ON_PUBLISH = os.environ.get("PDF_RENDER_ON_PUBLISH", "1" if CELERY_BROKER_URL else "0") == "1"
 

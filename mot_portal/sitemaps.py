@@ -1,12 +1,8 @@
-"""The sitemap: every public page in French and English (with hreflang alternates); drafts never appear."""
+"""The sitemap's shape: every public page in French and English (with hreflang alternates); drafts never appear.
+Each app lists its own pages in ``<app>/sitemaps.py``; ``mot_portal.urls`` puts them together."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
-
-from missions.models import Mission
-from projects.models import Booklet, Factsheet
-from towns.models import CrossBorderArea, Partner, Town
-from workplan.models import Programme
 
 
 class PortalSitemap(Sitemap):
@@ -17,6 +13,8 @@ class PortalSitemap(Sitemap):
 
 
 class StaticPagesSitemap(PortalSitemap):
+    """The list pages (URL names)."""
+
     def items(self):
         return [
             "home",
@@ -32,58 +30,3 @@ class StaticPagesSitemap(PortalSitemap):
 
     def location(self, item):
         return reverse(item)
-
-
-class FactsheetSitemap(PortalSitemap):
-    def items(self):
-        return Factsheet.objects.published().only("slug", "updated_at").order_by("slug")
-
-    def lastmod(self, item):
-        return item.updated_at
-
-
-class BookletSitemap(PortalSitemap):
-    def items(self):
-        return Booklet.objects.published().only("slug").order_by("slug")
-
-
-class MissionSitemap(PortalSitemap):
-    def items(self):
-        return Mission.objects.published().only("slug", "updated_at").order_by("slug")
-
-    def lastmod(self, item):
-        return item.updated_at
-
-
-class ProgrammeSitemap(PortalSitemap):
-    def items(self):
-        return Programme.objects.published().only("year").order_by("year")
-
-
-class PvdTownSitemap(PortalSitemap):
-    """PVD laureates (the portal's subject); the other communes are reached through them and the lists."""
-
-    def items(self):
-        return Town.objects.pvd().only("insee_code").order_by("insee_code")
-
-
-class PartnerSitemap(PortalSitemap):
-    def items(self):
-        return Partner.objects.only("slug").order_by("slug")
-
-
-class AreaSitemap(PortalSitemap):
-    def items(self):
-        return CrossBorderArea.objects.only("slug").order_by("slug")
-
-
-SITEMAPS = {
-    "pages": StaticPagesSitemap,
-    "factsheets": FactsheetSitemap,
-    "booklets": BookletSitemap,
-    "missions": MissionSitemap,
-    "programmes": ProgrammeSitemap,
-    "towns": PvdTownSitemap,
-    "partners": PartnerSitemap,
-    "areas": AreaSitemap,
-}

@@ -1,3 +1,6 @@
+"""The URL configuration: the one module of ``mot_portal`` that names the domain apps (their pages, viewsets,
+sitemaps and home-page figures), so that the base layer below it imports none of them."""
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -6,11 +9,17 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from missions import selectors as missions_selectors
+from missions import sitemaps as missions_sitemaps
 from missions.api import MissionViewSet, RoadmapViewSet
 from mot_portal import views
 from mot_portal.api import router
-from mot_portal.sitemaps import SITEMAPS
+from mot_portal.sitemaps import StaticPagesSitemap
+from projects import selectors as projects_selectors
+from projects import sitemaps as projects_sitemaps
 from projects.api import BookletViewSet, FactsheetViewSet, ThemeViewSet
+from towns import selectors as towns_selectors
+from towns import sitemaps as towns_sitemaps
 from towns.api import (
     CountryViewSet,
     CrossBorderAreaViewSet,
@@ -19,6 +28,7 @@ from towns.api import (
     PartnerViewSet,
     TownViewSet,
 )
+from workplan import sitemaps as workplan_sitemaps
 from workplan.api import ActivityLineViewSet, DealThemeViewSet, ProgrammeViewSet, TransversalThemeViewSet
 
 router.register("towns", TownViewSet, basename="town")
@@ -37,6 +47,15 @@ router.register("activity-lines", ActivityLineViewSet, basename="activityline")
 router.register("deal-themes", DealThemeViewSet, basename="dealtheme")
 router.register("transversal-themes", TransversalThemeViewSet, basename="transversaltheme")
 
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    **projects_sitemaps.SITEMAPS,
+    **missions_sitemaps.SITEMAPS,
+    **workplan_sitemaps.SITEMAPS,
+    **towns_sitemaps.SITEMAPS,
+}
+HOME_FIGURES = (towns_selectors.home_figures, projects_selectors.home_figures, missions_selectors.home_figures)
+
 admin.site.site_header = _("MOT border-towns portal")
 admin.site.site_title = _("MOT portal admin")
 admin.site.index_title = _("Content administration")
@@ -53,9 +72,9 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    path("", views.home, {"figures": HOME_FIGURES}, name="home"),
     path(_("data-and-credits/"), views.credits, name="credits"),
-    path(_("documents/<str:kind>/<str:key>/<str:language>/"), views.document_download, name="document"),
+    path("", include("mot_portal.documents.urls")),
     path("", include("towns.urls")),
     path("", include("workplan.urls")),
     path("", include("projects.urls")),

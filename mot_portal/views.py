@@ -1,32 +1,17 @@
-"""Portal-wide pages: home, data and credits, and the PDF documents."""
+"""Portal-wide pages: home, robots.txt, data and credits."""
+
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers
-
-from missions.models import Mission
-from mot_portal.documents import LANGUAGES as DOCUMENT_LANGUAGES
-from mot_portal.documents import (
-    SPECS,
-    DocumentUnavailable,
-    ReadyDocument,
-    document_filename,
-    document_for_reader,
-    document_lookup,
-    document_ready,
-)
-from mot_portal.models import StoredDocument
-from projects.models import Factsheet
-from towns.selectors import home_figures
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    context = {
-        "figures": home_figures(),
-        "factsheet_count": Factsheet.objects.published().count(),
-        "mission_count": Mission.objects.published().count(),
-    }
+def home(request: HttpRequest, *, figures: Iterable[Callable[[], dict]] = ()) -> HttpResponse:
+    """The home page; ``figures`` are the apps' selectors of its figures (given by the URL configuration)."""
+    context: dict = {}
+    for selector in figures:
+        context.update(selector())
     return render(request, "home.html", context)
 
 
@@ -39,50 +24,3 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 def credits(request: HttpRequest) -> HttpResponse:
     return render(request, "credits.html", {"data_dir": settings.TOWNS_DATA_DIR})
-
-
-RETRY_AFTER_SECONDS = 3
-
-
-def document_file_response(request: HttpRequest, document: ReadyDocument, key: str) -> HttpResponse:
-    """The stored PDF, with a meaningful file name, an ETag (the content hash) and conditional GET."""
-    etag = f'"{document.rendered_hash}"'
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponseNotModified()
-    else:
-        # The plain file (not the storage's FieldFile wrapper, which costs a lookup per block), in 64 KiB blocks.
-        response = FileResponse(
-            open(document.path, "rb"),  # noqa: SIM115 (FileResponse closes it)
-            as_attachment=True,
-            filename=document_filename(document, key),
-            content_type="application/pdf",
-        )
-        response.block_size = 64 * 1024
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=300"
-    return response
-
-
-def document_download(request: HttpRequest, kind: str, key: str, language: str) -> HttpResponse:
-    """A public document in ``language``: the PDF at once when ready; otherwise it is queued and a status page
-    refreshes until it is (or says that rendering failed)."""
-    if kind not in SPECS or language not in DOCUMENT_LANGUAGES:
-        raise Http404
-    ready = document_ready(kind=kind, key=key, language=language)  # one query
-    if ready is not None:
-        return document_file_response(request, ready, key)
-    try:
-        document = document_for_reader(kind=kind, object_id=document_lookup(kind, key), language=language)
-    except DocumentUnavailable:
-        raise Http404 from None
-    if document.is_ready:
-        return document_file_response(request, ReadyDocument.of(document), key)
-    response = render(
-        request,
-        "documents/status.html",
-        {"document": document, "refresh_seconds": RETRY_AFTER_SECONDS},
-        status=202 if document.status != StoredDocument.State.FAILED else 503,
-    )
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    add_never_cache_headers(response)
-    return response

@@ -1,76 +1,28 @@
-"""Editorial admin of factsheets and booklets: translation tabs, roles, ordering and status actions."""
+"""Editorial admin of factsheets and booklets: translation tabs, roles, ordering and status actions. Records are
+saved through the projects services, with their relations, in the admin's transaction."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Q
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
-from mot_portal.admin import RenderDocumentsMixin
-from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Status, Theme
-from projects.services import status_change
-
-
-def missing_english(obj, fields: tuple[str, ...]) -> list[str]:
-    """The translated fields that have French but no English yet."""
-    return [field for field in fields if getattr(obj, f"{field}_fr", None) and not getattr(obj, f"{field}_en", None)]
-
-
-class PreviewMixin:
-    """Links from the admin to the page as the public will see it: the preview while unpublished."""
-
-    preview_url_name: str
-
-    def is_public(self, obj) -> bool:
-        return obj.status == Status.PUBLISHED
-
-    def page_url(self, obj) -> str:
-        if self.is_public(obj):
-            return obj.get_absolute_url()
-        return reverse(self.preview_url_name, kwargs={"slug": obj.slug})
-
-    def get_view_on_site_url(self, obj=None):
-        return self.page_url(obj) if obj is not None and obj.pk else None
-
-    @admin.display(description=_("page"))
-    def page_link(self, obj) -> str:
-        if not obj.pk:
-            return "—"
-        label = _("View the public page") if self.is_public(obj) else _("Preview as the public will see it")
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', self.page_url(obj), label)
-
-
-class StatusActionsMixin:
-    """Actions that move the selected records through draft → in review → published."""
-
-    actions = ["mark_draft", "mark_in_review", "mark_published"]
-    status_field = "status"
-
-    def _move(self, request, queryset, status: str) -> None:
-        for obj in queryset:
-            status_change(obj=obj, status=status, field=self.status_field)
-        self.message_user(request, _("%(count)d record(s) updated.") % {"count": len(queryset)}, messages.SUCCESS)
-
-    @admin.action(description=_("Move to draft"), permissions=["change"])
-    def mark_draft(self, request, queryset):
-        self._move(request, queryset, Status.DRAFT)
-
-    @admin.action(description=_("Send for review"), permissions=["change"])
-    def mark_in_review(self, request, queryset):
-        self._move(request, queryset, Status.IN_REVIEW)
-
-    @admin.action(description=_("Publish"), permissions=["change"])
-    def mark_published(self, request, queryset):
-        self._move(request, queryset, Status.PUBLISHED)
+from mot_portal.admin import EnglishMissingMixin, PreviewMixin, ServiceAdminMixin, StatusActionsMixin
+from mot_portal.documents.admin import RenderDocumentsMixin
+from projects import services
+from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Theme
 
 
 @admin.register(Theme)
-class ThemeAdmin(TabbedDjangoJqueryTranslationAdmin):
+class ThemeAdmin(ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["name", "slug", "deal_theme", "position"]
     list_editable = ["position"]
     search_fields = ["name_fr", "name_en", "slug"]
     prepopulated_fields = {"slug": ("name_fr",)}
+
+    def save_record(self, *, obj, fields, relations, change):
+        if change:
+            return services.theme_update(theme=obj, fields=fields)
+        return services.theme_create(fields=fields)
 
 
 class FactsheetTownInline(admin.TabularInline):
@@ -102,9 +54,17 @@ class EnglishMissingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Factsheet)
-class FactsheetAdmin(PreviewMixin, StatusActionsMixin, RenderDocumentsMixin, TabbedDjangoJqueryTranslationAdmin):
+class FactsheetAdmin(
+    ServiceAdminMixin,
+    PreviewMixin,
+    StatusActionsMixin,
+    EnglishMissingMixin,
+    RenderDocumentsMixin,
+    TabbedDjangoJqueryTranslationAdmin,
+):
     preview_url_name = "projects:factsheet_preview"
     document_kind = "factsheet"
+    english_fields = ("title", *Factsheet.RICH_TEXT_FIELDS, "photo_caption")
     actions = [*StatusActionsMixin.actions, *RenderDocumentsMixin.actions]
     list_display = ["title", "status", "published_at", "english_missing", "page_link", "updated_at"]
     list_filter = ["status", EnglishMissingFilter, "themes", "countries"]
@@ -115,11 +75,10 @@ class FactsheetAdmin(PreviewMixin, StatusActionsMixin, RenderDocumentsMixin, Tab
     readonly_fields = ["status", "published_at", "page_link", "english_missing", "photo_resized"]
     inlines = [FactsheetTownInline, FactsheetPartnerInline]
 
-    @admin.display(description=_("English missing"))
-    def english_missing(self, obj) -> str:
-        fields = ("title", *Factsheet.RICH_TEXT_FIELDS, "photo_caption")
-        missing = missing_english(obj, fields)
-        return ", ".join(str(Factsheet._meta.get_field(f).verbose_name) for f in missing) or "—"
+    def save_record(self, *, obj, fields, relations, change):
+        if change:
+            return services.factsheet_update(factsheet=obj, fields=fields, **relations)
+        return services.factsheet_create(fields=fields, **relations)
 
 
 class BookletEntryInline(admin.TabularInline):
@@ -132,9 +91,17 @@ class BookletEntryInline(admin.TabularInline):
 
 
 @admin.register(Booklet)
-class BookletAdmin(PreviewMixin, StatusActionsMixin, RenderDocumentsMixin, TabbedDjangoJqueryTranslationAdmin):
+class BookletAdmin(
+    ServiceAdminMixin,
+    PreviewMixin,
+    StatusActionsMixin,
+    EnglishMissingMixin,
+    RenderDocumentsMixin,
+    TabbedDjangoJqueryTranslationAdmin,
+):
     preview_url_name = "projects:booklet_preview"
     document_kind = "booklet"
+    english_fields = ("title", "subtitle", "introduction", "edition_label")
     actions = [*StatusActionsMixin.actions, *RenderDocumentsMixin.actions]
     list_display = ["title", "edition_label", "status", "published_at", "english_missing", "page_link"]
     list_filter = ["status"]
@@ -143,7 +110,7 @@ class BookletAdmin(PreviewMixin, StatusActionsMixin, RenderDocumentsMixin, Tabbe
     readonly_fields = ["status", "published_at", "page_link", "english_missing"]
     inlines = [BookletEntryInline]
 
-    @admin.display(description=_("English missing"))
-    def english_missing(self, obj) -> str:
-        missing = missing_english(obj, ("title", "subtitle", "introduction", "edition_label"))
-        return ", ".join(str(Booklet._meta.get_field(f).verbose_name) for f in missing) or "—"
+    def save_record(self, *, obj, fields, relations, change):
+        if change:
+            return services.booklet_update(booklet=obj, fields=fields)
+        return services.booklet_create(fields=fields)

@@ -1,43 +1,36 @@
 """Factsheets, booklets and themes in the API. The public sees published records only; staff holding the
 view permission also see drafts, and staff with the add/change permissions write."""
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from mot_portal.api import DocumentActionMixin, LanguageMixin
-from projects import selectors
+from mot_portal.api import LanguageMixin
+from mot_portal.documents.api import DocumentActionMixin
+from mot_portal.publishing import Status
+from mot_portal.rest import (
+    FRENCH_REQUIRED,
+    SLUG_REGEX,
+    CodeRelatedField,
+    PortalSerializer,
+    ServiceSerializer,
+    absolute_url,
+    can_see_drafts,
+    file_url,
+    split_relations,
+    translated_field,
+)
+from projects import selectors, services
 from projects.filters import FactsheetFilter
-from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Status, Theme
-from projects.services import factsheet_relations_set, status_change
-from towns.api import FRENCH_REQUIRED, CodeRelatedField, PortalSerializer
+from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Theme
 from towns.models import Country, CrossBorderArea, Partner, Town
 from workplan.models import DealTheme
 
-SLUG_REGEX = r"[-a-zA-Z0-9_]+"
-STATUS_HELP = "draft, in_review or published (publishing sets published_at the first time)."
-FACTSHEET_RELATIONS = ("countries", "themes", "town_roles", "partner_roles")
-BOOKLET_TEXTS = ("title", "subtitle", "introduction", "edition_label")
 
-
-def _absolute(serializer: serializers.Serializer, url: str) -> str:
-    request = serializer.context.get("request")
-    return request.build_absolute_uri(url) if request else url
-
-
-def _file_url(serializer: serializers.Serializer, file) -> str | None:
-    return _absolute(serializer, file.url) if file else None
-
-
-def _can_see_drafts(view, permission: str) -> bool:
-    user = getattr(getattr(view, "request", None), "user", None)
-    return bool(user and user.is_authenticated and user.is_staff and user.has_perm(permission))
-
-
-class ThemeSerializer(PortalSerializer):
+class ThemeSerializer(ServiceSerializer):
     natural_key = "slug"
+    services = (services.theme_create, services.theme_update, "theme")
     name = serializers.CharField(read_only=True, help_text="Name in the requested language.")
     deal_theme = CodeRelatedField(
         slug_field="number",
@@ -89,9 +82,7 @@ TEXT_FIELDS = ("summary", "territorial_issue", "objectives", "actions", "results
 
 
 def _translated_field(name: str) -> serializers.CharField:
-    return serializers.CharField(
-        read_only=True, help_text=f"{name.replace('_', ' ').capitalize()} in the requested language."
-    )
+    return translated_field(f"{name.replace('_', ' ').capitalize()} in the requested language.")
 
 
 class FactsheetSerializer(PortalSerializer):
@@ -165,11 +156,11 @@ class FactsheetSerializer(PortalSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_photo(self, factsheet: Factsheet) -> str | None:
-        return _file_url(self, factsheet.photo_resized)
+        return file_url(self, factsheet.photo_resized)
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, factsheet: Factsheet) -> str:
-        return _absolute(self, factsheet.get_absolute_url())
+        return absolute_url(self, factsheet.get_absolute_url())
 
     def validate_towns(self, value):
         pairs = [(item["town"].pk, item["role"]) for item in value]
@@ -189,25 +180,22 @@ class FactsheetSerializer(PortalSerializer):
         attrs.update(relations)
         return attrs
 
-    @transaction.atomic
     def create(self, validated_data):
-        return self._save(Factsheet(), validated_data)
+        return self._saved(services.factsheet_create(**self._service_arguments(validated_data)))
 
-    @transaction.atomic
     def update(self, instance, validated_data):
-        return self._save(instance, validated_data)
+        return self._saved(services.factsheet_update(factsheet=instance, **self._service_arguments(validated_data)))
 
-    def _save(self, factsheet: Factsheet, data: dict) -> Factsheet:
-        relations = {
-            name: data.pop(name) for name in ("countries", "themes", "town_roles", "partner_roles") if name in data
-        }
-        status = data.pop("status", None)
-        for name, value in data.items():
-            setattr(factsheet, name, value)
-        factsheet.save()
-        factsheet_relations_set(factsheet=factsheet, **relations)
-        if status:
-            status_change(obj=factsheet, status=status)
+    def _service_arguments(self, data: dict) -> dict:
+        fields, relations = split_relations(Factsheet, data, "town_roles", "partner_roles", "status")
+        if "town_roles" in relations:
+            relations["town_roles"] = [services.TownRole(row["town"], row["role"]) for row in relations["town_roles"]]
+        if "partner_roles" in relations:
+            rows = relations["partner_roles"]
+            relations["partner_roles"] = [services.PartnerRole(row["partner"], row["role"]) for row in rows]
+        return {"fields": fields, **relations}
+
+    def _saved(self, factsheet: Factsheet) -> Factsheet:
         return selectors.factsheet_get(slug=factsheet.slug, include_drafts=True)
 
 
@@ -219,7 +207,7 @@ class BookletFactsheetSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, entry: BookletEntry) -> str:
-        return _absolute(self, entry.factsheet.get_absolute_url())
+        return absolute_url(self, entry.factsheet.get_absolute_url())
 
 
 class BookletSerializer(PortalSerializer):
@@ -277,11 +265,11 @@ class BookletSerializer(PortalSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_cover_photo(self, booklet: Booklet) -> str | None:
-        return _file_url(self, booklet.cover_photo)
+        return file_url(self, booklet.cover_photo)
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, booklet: Booklet) -> str:
-        return _absolute(self, booklet.get_absolute_url())
+        return absolute_url(self, booklet.get_absolute_url())
 
     def validate_factsheet_slugs(self, value):
         if len({f.pk for f in value}) != len(value):
@@ -294,27 +282,19 @@ class BookletSerializer(PortalSerializer):
         attrs.update(relations)
         return attrs
 
-    @transaction.atomic
     def create(self, validated_data):
-        return self._save(Booklet(), validated_data)
+        return self._saved(services.booklet_create(**self._service_arguments(validated_data)))
 
-    @transaction.atomic
     def update(self, instance, validated_data):
-        return self._save(instance, validated_data)
+        return self._saved(services.booklet_update(booklet=instance, **self._service_arguments(validated_data)))
 
-    def _save(self, booklet: Booklet, data: dict) -> Booklet:
-        factsheets = data.pop("factsheet_slugs", None)
-        status = data.pop("status", None)
-        for name, value in data.items():
-            setattr(booklet, name, value)
-        booklet.save()
-        if factsheets is not None:
-            booklet.entries.all().delete()
-            BookletEntry.objects.bulk_create(
-                BookletEntry(booklet=booklet, factsheet=f, position=n) for n, f in enumerate(factsheets, start=1)
-            )
-        if status:
-            status_change(obj=booklet, status=status)
+    def _service_arguments(self, data: dict) -> dict:
+        fields, relations = split_relations(Booklet, data, "factsheet_slugs", "status")
+        if "factsheet_slugs" in relations:
+            relations["factsheets"] = relations.pop("factsheet_slugs")
+        return {"fields": fields, **relations}
+
+    def _saved(self, booklet: Booklet) -> Booklet:
         return Booklet.objects.prefetch_related(
             Prefetch("entries", queryset=BookletEntry.objects.select_related("factsheet"))
         ).get(pk=booklet.pk)
@@ -333,7 +313,7 @@ class FactsheetViewSet(DocumentActionMixin, LanguageMixin, viewsets.ModelViewSet
     ordering = ["slug"]
 
     def get_queryset(self):
-        return selectors.factsheet_list(include_drafts=_can_see_drafts(self, "projects.view_factsheet"))
+        return selectors.factsheet_list(include_drafts=can_see_drafts(self, "projects.view_factsheet"))
 
 
 class BookletViewSet(DocumentActionMixin, LanguageMixin, viewsets.ModelViewSet):
@@ -348,7 +328,7 @@ class BookletViewSet(DocumentActionMixin, LanguageMixin, viewsets.ModelViewSet):
     ordering = ["slug"]
 
     def get_queryset(self):
-        drafts = _can_see_drafts(self, "projects.view_booklet")
+        drafts = can_see_drafts(self, "projects.view_booklet")
         entries = BookletEntry.objects.select_related("factsheet")
         if not drafts:
             entries = entries.filter(factsheet__status=Status.PUBLISHED)

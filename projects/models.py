@@ -9,21 +9,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from mot_portal.sanitize import sanitize_html
-from projects.search import factsheet_search_refresh
+from mot_portal.publishing import PublishableQuerySet, Status
+from mot_portal.sanitize import sanitize_fields
 
 YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    IN_REVIEW = "in_review", _("In review")
-    PUBLISHED = "published", _("Published")
-
-
-class PublishableQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED)
+SEARCH_FIELDS = ("search_fr", "search_en")
 
 
 class Theme(models.Model):
@@ -118,7 +108,7 @@ class Factsheet(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, help_text=_("Publication date."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, help_text=_("When it was created."))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, help_text=_("When it was last changed."))
-    # Full-text search documents (PostgreSQL only, kept by projects.search on save; GIN-indexed).
+    # Full-text search documents (PostgreSQL only, kept by the factsheet services; GIN-indexed).
     search_fr = SearchVectorField(null=True, editable=False)
     search_en = SearchVectorField(null=True, editable=False)
 
@@ -150,11 +140,13 @@ class Factsheet(models.Model):
 
     def save(self, *args, **kwargs):
         sanitize_fields(self, self.RICH_TEXT_FIELDS)
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            # The search documents are written by one UPDATE (projects.search), never by a save of the record:
+            # a record in memory (loaded without them, or created before they were computed) keeps them intact.
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in SEARCH_FIELDS
+            ]
         super().save(*args, **kwargs)
-        from projects.services import factsheet_photo_refresh  # services import this module
-
-        factsheet_photo_refresh(factsheet=self)
-        factsheet_search_refresh(factsheet=self)
 
     def get_absolute_url(self) -> str:
         return reverse("projects:factsheet_detail", kwargs={"slug": self.slug})
@@ -162,17 +154,6 @@ class Factsheet(models.Model):
     def clean(self) -> None:
         if self.start_year and self.end_year and self.end_year < self.start_year:
             raise ValidationError({"end_year": _("The end year cannot come before the start year.")})
-
-
-def sanitize_fields(obj, fields: tuple[str, ...]) -> None:
-    """Sanitise every language version of the rich-text ``fields`` of ``obj`` (see mot_portal.sanitize)."""
-    from django.conf import settings
-
-    for field in fields:
-        for code, _name in settings.LANGUAGES:
-            attr = f"{field}_{code}"
-            if hasattr(obj, attr):
-                setattr(obj, attr, sanitize_html(getattr(obj, attr)))
 
 
 class FactsheetTown(models.Model):

@@ -1,18 +1,28 @@
-"""Writes of the projects app: the editorial workflow, photo copies and the seed content."""
+"""Writes of the projects app: themes, factsheets and booklets. One service creates and one updates each of
+them, whatever the entry point (admin, API, loader): they validate, sanitise (through the models), keep the
+resized photo and the search documents in step, and change the publication status through the shared workflow.
+What they change is refreshed after commit (see ``mot_portal.changes``)."""
 
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image
 
-from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Status, Theme
-from towns.models import Country, CrossBorderArea, Town
+from mot_portal.publishing import Status, status_change
+from mot_portal.services import instance_save
+from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Theme
+from projects.search import factsheet_search_refresh
+from towns.models import Country, CrossBorderArea, Partner, Town
 from workplan.models import DealTheme
 
 PHOTO_MAX_WIDTH = 1600
@@ -30,7 +40,7 @@ def photo_resized_copy(*, source, max_width: int = PHOTO_MAX_WIDTH) -> ContentFi
     return ContentFile(buffer.getvalue())
 
 
-def factsheet_photo_refresh(*, factsheet: Factsheet) -> None:
+def _photo_refresh(factsheet: Factsheet) -> None:
     """Keep ``photo_resized`` in step with ``photo``: made when a photo is set, removed with it. Idempotent."""
     if not factsheet.photo:
         if factsheet.photo_resized:
@@ -44,85 +54,194 @@ def factsheet_photo_refresh(*, factsheet: Factsheet) -> None:
     Factsheet.objects.filter(pk=factsheet.pk).update(photo_resized=factsheet.photo_resized.name)
 
 
-TRANSITIONS = {
-    Status.DRAFT: {Status.IN_REVIEW, Status.PUBLISHED},
-    Status.IN_REVIEW: {Status.DRAFT, Status.PUBLISHED},
-    Status.PUBLISHED: {Status.DRAFT, Status.IN_REVIEW},
-}
+# --- Themes -------------------------------------------------------------------------------------------------------
+
+
+def theme_create(*, fields: Mapping[str, Any]) -> Theme:
+    """Create a theme (shared by factsheets, missions and roadmaps). Atomic, validated."""
+    return instance_save(instance=Theme(), fields=fields)
+
+
+def theme_update(*, theme: Theme, fields: Mapping[str, Any]) -> Theme:
+    """Change a theme; a new name reaches every page and PDF that shows it. Atomic, validated."""
+    return instance_save(instance=theme, fields=fields)
+
+
+# --- Factsheets ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TownRole:
+    town: Town
+    role: str
+
+
+@dataclass(frozen=True)
+class PartnerRole:
+    partner: Partner
+    role: str
 
 
 @transaction.atomic
-def status_change(*, obj, status: str, field: str = "status"):
-    """Move a publishable record (factsheet, booklet, mission, roadmap) to ``status`` through ``field``;
-    publishing sets ``published_at`` the first time, where the model has one. Idempotent."""
-    current = getattr(obj, field)
-    if current == status:
-        return obj
-    if status not in TRANSITIONS[current]:
-        raise ValueError(f"{current} → {status} is not a transition")
-    setattr(obj, field, status)
-    if status == Status.PUBLISHED and hasattr(obj, "published_at") and obj.published_at is None:
-        obj.published_at = timezone.now()
-    obj.full_clean()
-    obj.save()
-    return obj
+def factsheet_create(
+    *,
+    fields: Mapping[str, Any],
+    countries: Iterable[Country] | None = None,
+    themes: Iterable[Theme] | None = None,
+    town_roles: Iterable[TownRole] | None = None,
+    partner_roles: Iterable[PartnerRole] | None = None,
+    status: str | None = None,
+) -> Factsheet:
+    """Create a factsheet with its relations, then move it to ``status`` when given (publishing dates it). Atomic
+    and validated; makes the resized photo and the search documents. After commit, its documents are prepared
+    when it is published (``PDF_RENDER_ON_PUBLISH``)."""
+    return _factsheet_save(Factsheet(), fields, countries, themes, town_roles, partner_roles, status)
+
+
+@transaction.atomic
+def factsheet_update(
+    *,
+    factsheet: Factsheet,
+    fields: Mapping[str, Any] | None = None,
+    countries: Iterable[Country] | None = None,
+    themes: Iterable[Theme] | None = None,
+    town_roles: Iterable[TownRole] | None = None,
+    partner_roles: Iterable[PartnerRole] | None = None,
+    status: str | None = None,
+) -> Factsheet:
+    """Change a factsheet: the ``fields`` given, the relations given (``None`` leaves one unchanged; the town and
+    partner rows given replace the present ones), then its status when given. Atomic and validated; keeps the
+    resized photo and the search documents in step. After commit, the documents that show it (its own, its
+    booklets') are refreshed once."""
+    return _factsheet_save(factsheet, fields or {}, countries, themes, town_roles, partner_roles, status)
+
+
+def _factsheet_save(factsheet, fields, countries, themes, town_roles, partner_roles, status) -> Factsheet:
+    if "status" in fields or "published_at" in fields:
+        raise ValueError("A factsheet's publication changes through status= (see mot_portal.publishing).")
+    instance_save(instance=factsheet, fields=fields, relations={"countries": countries, "themes": themes})
+    if town_roles is not None:
+        _rows_replace(factsheet.town_roles, FactsheetTown, {"factsheet": factsheet}, town_roles, ("town", "role"))
+    if partner_roles is not None:
+        rows = partner_roles
+        _rows_replace(factsheet.partner_roles, FactsheetPartner, {"factsheet": factsheet}, rows, ("partner", "role"))
+    _photo_refresh(factsheet)
+    factsheet_search_refresh(factsheet=factsheet)
+    if status:
+        status_change(obj=factsheet, status=status)
+    return factsheet
+
+
+def _rows_replace(manager, model, owner: dict, wanted: Iterable, key: tuple[str, ...]) -> None:
+    """Make the rows of ``manager`` exactly ``wanted`` (objects with the ``key`` attributes): rows already there
+    are kept, the others deleted, the missing ones created."""
+    wanted_keys = {tuple(getattr(item, name).pk if hasattr(getattr(item, name), "pk") else getattr(item, name)
+                         for name in key): item for item in wanted}  # fmt: skip
+    attnames = [model._meta.get_field(name).attname for name in key]
+    existing = {tuple(row[1:]): row[0] for row in manager.values_list("pk", *attnames)}
+    stale = [pk for row_key, pk in existing.items() if row_key not in wanted_keys]
+    if stale:
+        manager.filter(pk__in=stale).delete()
+    new = [model(**owner, **{name: getattr(item, name) for name in key})
+           for row_key, item in wanted_keys.items() if row_key not in existing]  # fmt: skip
+    for row in new:
+        row.full_clean(exclude=list(owner))
+        row.save()
+
+
+# --- Booklets -----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def booklet_create(
+    *, fields: Mapping[str, Any], factsheets: Sequence[Factsheet] | None = None, status: str | None = None
+) -> Booklet:
+    """Create a booklet with its factsheets in order, then move it to ``status`` when given. Atomic, validated."""
+    return _booklet_save(Booklet(), fields, factsheets, status)
+
+
+@transaction.atomic
+def booklet_update(
+    *,
+    booklet: Booklet,
+    fields: Mapping[str, Any] | None = None,
+    factsheets: Sequence[Factsheet] | None = None,
+    status: str | None = None,
+) -> Booklet:
+    """Change a booklet: the ``fields`` given; ``factsheets`` (in order) replace its list when given; then its
+    status when given. Atomic, validated; its documents are refreshed once, after commit."""
+    return _booklet_save(booklet, fields or {}, factsheets, status)
+
+
+def _booklet_save(booklet, fields, factsheets, status) -> Booklet:
+    if "status" in fields or "published_at" in fields:
+        raise ValueError("A booklet's publication changes through status= (see mot_portal.publishing).")
+    instance_save(instance=booklet, fields=fields)
+    if factsheets is not None:
+        positions = {factsheet.pk: position for position, factsheet in enumerate(factsheets, start=1)}
+        if len(positions) != len(factsheets):
+            raise ValidationError({"factsheets": _("A factsheet is listed twice.")})
+        booklet.entries.exclude(factsheet__in=positions).delete()
+        existing = {entry.factsheet_id: entry for entry in booklet.entries.all()}
+        for factsheet_id, position in positions.items():
+            entry = existing.get(factsheet_id) or BookletEntry(booklet=booklet, factsheet_id=factsheet_id)
+            if entry.pk is None or entry.position != position:
+                entry.position = position
+                entry.save()
+    if status:
+        status_change(obj=booklet, status=status)
+    return booklet
+
+
+# --- Seed content -------------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def projects_content_load(*, path: Path) -> dict[str, int]:
-    """Create the themes, factsheets and booklets of ``path`` that do not exist yet (staff edits are kept)."""
+    """Create the themes, factsheets and booklets of ``path`` that do not exist yet (staff edits are kept).
+    Atomic: a bad entry raises and nothing is written."""
     content = json.loads(path.read_text(encoding="utf-8"))
     created = {"themes": 0, "factsheets": 0, "booklets": 0}
     for position, entry in enumerate(content.get("themes", []), start=1):
-        defaults = {"name_fr": entry["name_fr"], "name_en": entry["name_en"], "position": position}
+        if Theme.objects.filter(slug=entry["slug"]).exists():
+            continue
+        fields = {"slug": entry["slug"], "name_fr": entry["name_fr"], "name_en": entry["name_en"], "position": position}
         if entry.get("deal_theme"):
-            defaults["deal_theme"] = DealTheme.objects.filter(number=entry["deal_theme"]).first()
-        _theme, was_created = Theme.objects.get_or_create(slug=entry["slug"], defaults=defaults)
-        created["themes"] += was_created
+            fields["deal_theme"] = DealTheme.objects.filter(number=entry["deal_theme"]).first()
+        theme_create(fields=fields)
+        created["themes"] += 1
     for entry in content.get("factsheets", []):
         if Factsheet.objects.filter(slug=entry["slug"]).exists():
             continue
         fields = {k: v for k, v in entry.items() if k not in {"countries", "themes", "towns", "area", "publish"}}
-        factsheet = Factsheet(**fields)
         if entry.get("area"):
-            factsheet.cross_border_area = CrossBorderArea.objects.get(slug=entry["area"])
-        factsheet.full_clean()
-        factsheet.save()
-        factsheet.countries.set(Country.objects.filter(code__in=entry.get("countries", [])))
-        factsheet.themes.set(Theme.objects.filter(slug__in=entry.get("themes", [])))
-        for insee_code, role in entry.get("towns", {}).items():
-            FactsheetTown.objects.create(factsheet=factsheet, town=Town.objects.get(insee_code=insee_code), role=role)
-        if entry.get("publish"):
-            status_change(obj=factsheet, status=Status.PUBLISHED)
+            fields["cross_border_area"] = CrossBorderArea.objects.get(slug=entry["area"])
+        factsheet_create(
+            fields=fields,
+            countries=_all_found(Country, "code", entry.get("countries", [])),
+            themes=_all_found(Theme, "slug", entry.get("themes", [])),
+            town_roles=[
+                TownRole(Town.objects.get(insee_code=code), role) for code, role in entry.get("towns", {}).items()
+            ],
+            status=Status.PUBLISHED if entry.get("publish") else None,
+        )
         created["factsheets"] += 1
     for entry in content.get("booklets", []):
         if Booklet.objects.filter(slug=entry["slug"]).exists():
             continue
-        fields = {k: v for k, v in entry.items() if k not in {"factsheets", "publish"}}
-        booklet = Booklet(**fields)
-        booklet.full_clean()
-        booklet.save()
-        for position, slug in enumerate(entry.get("factsheets", []), start=1):
-            BookletEntry.objects.create(booklet=booklet, factsheet=Factsheet.objects.get(slug=slug), position=position)
-        if entry.get("publish"):
-            status_change(obj=booklet, status=Status.PUBLISHED)
+        booklet_create(
+            fields={k: v for k, v in entry.items() if k not in {"factsheets", "publish"}},
+            factsheets=[Factsheet.objects.get(slug=slug) for slug in entry.get("factsheets", [])],
+            status=Status.PUBLISHED if entry.get("publish") else None,
+        )
         created["booklets"] += 1
     return created
 
 
-def factsheet_relations_set(*, factsheet: Factsheet, countries=None, themes=None, town_roles=None, partner_roles=None):
-    """Replace the given relations of a factsheet (``None`` leaves one unchanged); call inside a transaction."""
-    if countries is not None:
-        factsheet.countries.set(countries)
-    if themes is not None:
-        factsheet.themes.set(themes)
-    if town_roles is not None:
-        factsheet.town_roles.all().delete()
-        FactsheetTown.objects.bulk_create(
-            FactsheetTown(factsheet=factsheet, town=item["town"], role=item["role"]) for item in town_roles
-        )
-    if partner_roles is not None:
-        factsheet.partner_roles.all().delete()
-        FactsheetPartner.objects.bulk_create(
-            FactsheetPartner(factsheet=factsheet, partner=item["partner"], role=item["role"]) for item in partner_roles
-        )
+def _all_found(model, field: str, values: list[str]) -> list:
+    """The records of ``model`` whose ``field`` is each of ``values``; an unknown value is an error."""
+    found = {getattr(record, field): record for record in model.objects.filter(**{f"{field}__in": values})}
+    missing = [value for value in values if value not in found]
+    if missing:
+        raise model.DoesNotExist(f"{model._meta.verbose_name} {', '.join(missing)} not found")
+    return [found[value] for value in values]

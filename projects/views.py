@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from missions.selectors import factsheet_missions
+from mot_portal.facets import active_filters, empty_facets
+from mot_portal.filters import title_order
 from mot_portal.pagination import page_number
 from projects import selectors
 from projects.filters import FactsheetPageFilter
@@ -20,14 +22,13 @@ def factsheet_list(request: HttpRequest) -> HttpResponse:
     base = selectors.factsheet_list()
     filterset = FactsheetPageFilter(request.GET, queryset=base)
     if filterset.is_valid():
-        factsheets = filterset.sorted_qs(selectors.title_order())
+        factsheets = filterset.sorted_qs(title_order())
         facets = selectors.factsheet_facets(filterset=filterset)
-        selectors.facets_keep_selected(facets, filterset.form.cleaned_data)
     else:
         factsheets = base.none()
-        facets = selectors.Facets()
+        facets = empty_facets(selectors.FACETS)
     page = Paginator(factsheets, PAGE_SIZE).get_page(page_number(request.GET.get("page")))
-    active = selectors.active_filters(facets, selectors.FACET_NAMES)
+    active = active_filters(facets)
     return render(
         request,
         "projects/factsheet_list.html",

@@ -90,3 +90,20 @@ def staff_viewer(django_user_model):
     user = django_user_model.objects.create_user("viewer", password="a-long-test-password-2", is_staff=True)
     user.groups.add(Group.objects.get(name=VIEWERS))
     return user
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
+    """pytest-django's fixture, with the changes recorded before the block kept out of the batch it captures
+    (outside tests, the fixtures' writes would have been committed, and handed over, before)."""
+    from contextlib import contextmanager
+
+    from mot_portal import changes
+
+    @contextmanager
+    def capture(**kwargs):
+        changes.start_new_batch()
+        with django_capture_on_commit_callbacks(**kwargs) as callbacks:
+            yield callbacks
+
+    return capture

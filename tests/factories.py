@@ -125,49 +125,36 @@ class ThemeFactory(factory.django.DjangoModelFactory):
 
 
 class FactsheetFactory(factory.django.DjangoModelFactory):
-    """A factsheet; ``published=True`` publishes it (through the workflow service)."""
+    """A factsheet, created through the service staff and the API use (search documents included);
+    ``countries``, ``themes``, ``towns={town: "partner", other: "beneficiary"}`` and ``published=True`` go to it."""
 
     class Meta:
         model = "projects.Factsheet"
-        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"fiche-{n}")
     title_fr = factory.Sequence(lambda n: f"Fiche {n}")
     title_en = factory.Sequence(lambda n: f"Factsheet {n}")
 
-    @factory.post_generation
-    def countries(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.countries.set(extracted)
+    @classmethod
+    def _create(cls, model_class, *args, countries=None, themes=None, towns=None, published=False, **fields):
+        from mot_portal.publishing import Status
+        from projects.services import TownRole, factsheet_create
 
-    @factory.post_generation
-    def themes(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.themes.set(extracted)
-
-    @factory.post_generation
-    def towns(self, create, extracted, **kwargs):
-        """``towns={town: "partner", other: "beneficiary"}``."""
-        from projects.models import FactsheetTown
-
-        if create and extracted:
-            for town, role in extracted.items():
-                FactsheetTown.objects.create(factsheet=self, town=town, role=role)
-
-    @factory.post_generation
-    def published(self, create, extracted, **kwargs):
-        from projects.models import Status
-        from projects.services import status_change
-
-        if create and extracted:
-            status_change(obj=self, status=Status.PUBLISHED)
+        return factsheet_create(
+            fields=fields,
+            countries=countries,
+            themes=themes,
+            town_roles=[TownRole(town, role) for town, role in (towns or {}).items()],
+            status=Status.PUBLISHED if published else None,
+        )
 
 
 def bulk_factsheets(count: int, *, towns: list[Town], countries: list[Country], themes: list) -> list:
     """``count`` published factsheets in a few INSERTs, each with a country, a theme and two towns in roles."""
     from django.utils import timezone
 
-    from projects.models import Factsheet, FactsheetTown, Status
+    from mot_portal.publishing import Status
+    from projects.models import Factsheet, FactsheetTown
 
     now = timezone.now()
     factsheets = Factsheet.objects.bulk_create(
@@ -231,7 +218,7 @@ def bulk_missions(count: int, *, towns: list[Town], countries: list[Country], th
             first_year=2015 + i % 8,
             last_year=2016 + i % 8,
             summary_fr=f"<p>Résumé {i}</p>",
-            publication_status="published",
+            status="published",
             published_at=now,
         )
         for i in range(count)

@@ -1,68 +1,24 @@
-"""Serializers and viewsets of the towns API (``/api/v1/``)."""
+"""Serializers and viewsets of the towns API (``/api/v1/``). Writes go through the towns services."""
 
-import copy
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from mot_portal.api import LanguageMixin
+from mot_portal.rest import (
+    FRENCH_REQUIRED,
+    SLUG_REGEX,
+    CodeRelatedField,
+    PortalSerializer,
+    ServiceSerializer,
+    absolute_url,
+)
+from towns import services
 from towns.filters import CrossBorderAreaFilter, IntercommunalityFilter, PartnerFilter, TownFilter
 from towns.models import Country, CrossBorderArea, Department, Intercommunality, Partner, Region, Town
 
 
-class CodeRelatedField(serializers.SlugRelatedField):
-    """A relation given by its code; a value with a NUL byte is refused before it reaches the database
-    (PostgreSQL cannot compare text containing NUL and would answer with an error, not "not found")."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, str) and "\x00" in data:
-            self.fail("does_not_exist", slug_name=self.slug_field, value="\\x00")
-        return super().to_internal_value(data)
-
-
-def validate_model(serializer: serializers.ModelSerializer, attrs: dict) -> dict:
-    """Run the model's own validation (validators, check constraints) on the would-be record.
-
-    Uniqueness is left to the serializer's validators; many-to-many values are not model fields.
-    """
-    model = serializer.Meta.model
-    instance = copy.copy(serializer.instance) if serializer.instance is not None else model()
-    many_to_many = {f.name for f in model._meta.many_to_many}
-    for name, value in attrs.items():
-        if name not in many_to_many:
-            setattr(instance, name, value)
-    try:
-        instance.full_clean(validate_unique=False)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
-    return attrs
-
-
-class NaturalKeyMixin:
-    """The natural key (INSEE code, SIREN, slug…) is set on creation and read-only afterwards."""
-
-    natural_key: str
-
-    def get_extra_kwargs(self):
-        extra = super().get_extra_kwargs()
-        if self.instance is not None:
-            extra.setdefault(self.natural_key, {})["read_only"] = True
-        return extra
-
-
-FRENCH_REQUIRED = {"required": True, "allow_null": False, "allow_blank": False}
-
-
-class PortalSerializer(NaturalKeyMixin, serializers.ModelSerializer):
-    """Writes run the model's validation; the natural key is fixed once created."""
-
-    def validate(self, attrs):
-        return validate_model(self, attrs)
-
-
-class NamedRecordSerializer(PortalSerializer):
+class NamedRecordSerializer(ServiceSerializer):
     """A curated record with a translated name and description (French required)."""
 
     natural_key = "slug"
@@ -73,8 +29,9 @@ class NamedRecordSerializer(PortalSerializer):
         extra_kwargs = {"name_fr": FRENCH_REQUIRED}
 
 
-class CountrySerializer(PortalSerializer):
+class CountrySerializer(ServiceSerializer):
     natural_key = "code"
+    services = (services.country_create, services.country_update, "country")
     name = serializers.CharField(read_only=True, help_text="Name in the requested language.")
 
     class Meta:
@@ -91,8 +48,9 @@ class RegionSerializer(PortalSerializer):
         fields = ["code", "name"]
 
 
-class DepartmentSerializer(PortalSerializer):
+class DepartmentSerializer(ServiceSerializer):
     natural_key = "code"
+    services = (services.department_create, services.department_update, "department")
     region = CodeRelatedField(slug_field="code", queryset=Region.objects.all(), help_text="INSEE code of the region.")
     region_name = serializers.CharField(source="region.name", read_only=True, help_text="Name of the region.")
     border_countries = CodeRelatedField(
@@ -114,16 +72,18 @@ class EpciSummarySerializer(serializers.ModelSerializer):
         fields = ["siren", "name"]
 
 
-class IntercommunalitySerializer(PortalSerializer):
+class IntercommunalitySerializer(ServiceSerializer):
     natural_key = "siren"
+    services = (services.intercommunality_create, services.intercommunality_update, "intercommunality")
 
     class Meta:
         model = Intercommunality
         fields = ["siren", "name", "kind", "funding_mode", "population", "town_count"]
 
 
-class TownSerializer(PortalSerializer):
+class TownSerializer(ServiceSerializer):
     natural_key = "insee_code"
+    services = (services.town_create, services.town_update, "town")
     department = CodeRelatedField(
         slug_field="code", queryset=Department.objects.all(), help_text="INSEE code of the department."
     )
@@ -183,12 +143,11 @@ class TownSerializer(PortalSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, town: Town) -> str:
-        request = self.context.get("request")
-        url = town.get_absolute_url()
-        return request.build_absolute_uri(url) if request else url
+        return absolute_url(self, town.get_absolute_url())
 
 
 class PartnerSerializer(NamedRecordSerializer):
+    services = (services.partner_create, services.partner_update, "partner")
     country = CodeRelatedField(
         slug_field="code", queryset=Country.objects.all(), help_text="ISO alpha-2 code of the country."
     )
@@ -219,6 +178,7 @@ class PartnerSerializer(NamedRecordSerializer):
 
 
 class CrossBorderAreaSerializer(NamedRecordSerializer):
+    services = (services.area_create, services.area_update, "area")
     countries = CodeRelatedField(
         slug_field="code",
         many=True,
@@ -303,7 +263,7 @@ class PartnerViewSet(LanguageMixin, viewsets.ModelViewSet):
     serializer_class = PartnerSerializer
     filterset_class = PartnerFilter
     lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    lookup_value_regex = SLUG_REGEX
     ordering_fields = ["slug", "name_fr", "name_en"]
     ordering = ["slug"]
     queryset = Partner.objects.select_related("country").prefetch_related(
@@ -317,7 +277,7 @@ class CrossBorderAreaViewSet(LanguageMixin, viewsets.ModelViewSet):
     serializer_class = CrossBorderAreaSerializer
     filterset_class = CrossBorderAreaFilter
     lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    lookup_value_regex = SLUG_REGEX
     ordering_fields = ["slug", "name_fr", "name_en"]
     ordering = ["slug"]
     queryset = CrossBorderArea.objects.prefetch_related(

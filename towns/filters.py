@@ -3,30 +3,11 @@
 from decimal import Decimal
 
 import django_filters
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from mot_portal.filters import SearchFilter
 from towns.models import Country, CrossBorderArea, Department, Intercommunality, Partner, Region, Town
-
-
-class SearchFilter(django_filters.CharFilter):
-    """Free-text search; a CharField form field, so NUL bytes and over-long input are field errors."""
-
-    def __init__(self, *args, fields: tuple[str, ...], **kwargs):
-        kwargs.setdefault("label", _("Search"))
-        kwargs.setdefault("max_length", 100)
-        super().__init__(*args, method=self.search, **kwargs)
-        self.search_fields = fields
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q()
-        for field in self.search_fields:
-            lookup = "exact" if field.startswith("=") else "icontains"
-            condition |= Q(**{f"{field.lstrip('=')}__{lookup}": value})
-        return queryset.filter(condition)
 
 
 class TownFilterBase(django_filters.FilterSet):

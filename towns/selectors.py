@@ -28,7 +28,7 @@ def town_epci_pvd_neighbours(*, town: Town) -> QuerySet[Town]:
 
 
 def home_figures() -> dict:
-    """Figures of the home page, computed from the data."""
+    """The home page's key figures (``figures``), computed from the data."""
     pvd = Town.objects.pvd()
     near = pvd.filter(border_distance_km__lte=NEAR_BORDER_KM)
     per_country = list(
@@ -42,7 +42,7 @@ def home_figures() -> dict:
         .filter(near_pvd__gt=0)
         .order_by("-near_pvd", "code")
     )
-    return {
+    figures = {
         "towns": Town.objects.count(),
         "pvd_towns": pvd.count(),
         "pvd_near_border": near.count(),
@@ -51,6 +51,7 @@ def home_figures() -> dict:
         "partners": Partner.objects.count(),
         "areas": CrossBorderArea.objects.count(),
     }
+    return {"figures": figures}
 
 
 def partner_list() -> QuerySet[Partner]:

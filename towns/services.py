@@ -1,75 +1,25 @@
-"""Writes of the towns app: loading the open data and the curated partners and areas."""
+"""Writes of the towns app: loading the open data, the curated partners and areas, and the records the API
+and the admin edit (every entry point calls the same service)."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import hashlib
-import io
 import json
-import re
 from collections import Counter
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from towns.models import (
-    INSEE_CODE_REGEX,
-    PVD_ID_REGEX,
-    SIREN_REGEX,
-    Country,
-    CrossBorderArea,
-    DataImport,
-    Department,
-    Intercommunality,
-    Partner,
-    Region,
-    Town,
-)
+from mot_portal import changes
+from mot_portal.services import instance_save
+from towns.importing import DataFileError, checksum, read_dataset
+from towns.models import Country, CrossBorderArea, DataImport, Department, Intercommunality, Partner, Region, Town
 
-# Bump when the importer's mapping changes, so that an unchanged data set is loaded again.
-IMPORTER_VERSION = "2"
 DATASET = "towns"
-
-FILES = {
-    "countries": "pays_france_voisins_ne50m.geojson",
-    "regions": "regions_france_2026.csv",
-    "departments": "departements_france_2026.csv",
-    "border_departments": "departements_frontaliers.csv",
-    "intercommunalities": "epci_france_2026.csv",
-    "communes": "communes_france_2026.csv",
-    "pvd": "pvd_communes.csv",
-    "pvd_source": "pvd_geom_anct_2024.geojson",
-}
-
-# ISO 3166-1 alpha-3 → alpha-2 for France and the countries across its land borders.
-ISO3_TO_ALPHA2 = {
-    "FRA": "FR",
-    "BEL": "BE",
-    "LUX": "LU",
-    "DEU": "DE",
-    "CHE": "CH",
-    "ITA": "IT",
-    "MCO": "MC",
-    "ESP": "ES",
-    "AND": "AD",
-    "BRA": "BR",
-    "SUR": "SR",
-    "SXM": "SX",
-}
-
-
-class DataFileError(Exception):
-    """A data file cannot be imported; names the file, the line and the reason."""
-
-    def __init__(self, file: str, line: int | None, reason: str) -> None:
-        self.file, self.line, self.reason = file, line, reason
-        where = f"{file}:{line}" if line else file
-        super().__init__(f"{where}: {reason}")
 
 
 @dataclass
@@ -77,296 +27,6 @@ class ImportResult:
     skipped: bool
     counts: dict[str, int] = field(default_factory=dict)
     checksum: str = ""
-
-
-# --- Parsing ------------------------------------------------------------------------------------
-
-
-class _Rows:
-    """CSV rows of one file with their line numbers, checked against the expected columns."""
-
-    def __init__(self, path: Path, columns: list[str]) -> None:
-        self.path, self.name, self.columns = path, path.name, columns
-
-    def __iter__(self):
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise DataFileError(self.name, None, "file not found") from None
-        except UnicodeDecodeError as exc:
-            raise DataFileError(self.name, None, f"not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
-        if not text.strip():
-            raise DataFileError(self.name, 1, "the file is empty")
-        reader = csv.reader(io.StringIO(text, newline=""))
-        header = next(reader)
-        missing = [c for c in self.columns if c not in header]
-        if missing:
-            raise DataFileError(self.name, 1, f"missing column(s): {', '.join(missing)}")
-        for number, values in enumerate(reader, start=2):
-            if not values:
-                raise DataFileError(self.name, number, "empty line")
-            if len(values) != len(header):
-                raise DataFileError(
-                    self.name, number, f"expected {len(header)} columns, found {len(values)} (truncated line?)"
-                )
-            yield number, _Row(self.name, number, dict(zip(header, values, strict=True)))
-
-
-class _Row:
-    def __init__(self, file: str, line: int, values: dict[str, str]) -> None:
-        self.file, self.line, self.values = file, line, values
-
-    def error(self, reason: str) -> DataFileError:
-        return DataFileError(self.file, self.line, reason)
-
-    def text(self, column: str, *, required: bool = True) -> str:
-        value = self.values[column].strip()
-        if required and not value:
-            raise self.error(f"empty {column}")
-        if "\x00" in value:
-            raise self.error(f"NUL character in {column}")
-        return value
-
-    def regex(self, column: str, pattern: str, label: str, *, required: bool = True) -> str:
-        value = self.text(column, required=required)
-        if value and not re.fullmatch(pattern, value):
-            raise self.error(f"bad {label} {value!r} in {column}")
-        return value
-
-    def integer(self, column: str, *, minimum: int = 0, maximum: int = 10**9) -> int | None:
-        value = self.text(column, required=False)
-        if not value:
-            return None
-        try:
-            number = int(value)
-        except ValueError:
-            raise self.error(f"bad number {value!r} in {column}") from None
-        if not minimum <= number <= maximum:
-            raise self.error(f"{column} {number} out of range [{minimum}, {maximum}]")
-        return number
-
-    def decimal(self, column: str, *, minimum: Decimal, maximum: Decimal, places: int) -> Decimal | None:
-        value = self.text(column, required=False)
-        if not value:
-            return None
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            raise self.error(f"bad number {value!r} in {column}") from None
-        if not number.is_finite() or not minimum <= number <= maximum:
-            raise self.error(f"{column} {value} out of range [{minimum}, {maximum}]")
-        return number.quantize(Decimal(1).scaleb(-places))
-
-    def date(self, column: str) -> dt.date | None:
-        value = self.text(column, required=False)
-        if not value:
-            return None
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise self.error(f"bad date {value!r} in {column} (expected YYYY-MM-DD)") from None
-
-
-def _unique(seen: dict[str, int], key: str, row: _Row, label: str) -> None:
-    if key in seen:
-        raise row.error(f"duplicate {label} {key!r} (first seen on line {seen[key]})")
-    seen[key] = row.line
-
-
-@dataclass
-class _Dataset:
-    countries: dict[str, dict[str, Any]]
-    regions: dict[str, dict[str, Any]]
-    departments: dict[str, dict[str, Any]]
-    border_departments: set[tuple[str, str]]
-    intercommunalities: dict[str, dict[str, Any]]
-    towns: dict[str, dict[str, Any]]
-
-
-def _read_countries(path: Path) -> dict[str, dict[str, Any]]:
-    name = path.name
-    try:
-        features = json.loads(path.read_text(encoding="utf-8"))["features"]
-    except FileNotFoundError:
-        raise DataFileError(name, None, "file not found") from None
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise DataFileError(name, getattr(exc, "lineno", None), f"not a GeoJSON feature collection ({exc})") from None
-    countries = {}
-    for feature in features:
-        props = feature.get("properties") or {}
-        iso3 = props.get("iso3", "")
-        if iso3 not in ISO3_TO_ALPHA2:
-            raise DataFileError(name, None, f"unknown country code {iso3!r}")
-        countries[iso3] = {
-            "code": ISO3_TO_ALPHA2[iso3],
-            "iso3": iso3,
-            "name_fr": props.get("nom") or iso3,
-            "name_en": props.get("name_en") or "",
-            "borders_france": iso3 != "FRA",
-        }
-    return countries
-
-
-def _read(data_dir: Path) -> _Dataset:
-    """Parse and cross-check every file; raise DataFileError before anything is written."""
-    countries = _read_countries(data_dir / FILES["countries"])
-
-    regions: dict[str, dict[str, Any]] = {}
-    seen: dict[str, int] = {}
-    for _n, row in _Rows(data_dir / FILES["regions"], ["reg_code", "reg_nom"]):
-        code = row.regex("reg_code", r"[0-9]{2,3}", "region code")
-        _unique(seen, code, row, "region code")
-        regions[code] = {"name": row.text("reg_nom")}
-
-    departments: dict[str, dict[str, Any]] = {}
-    seen = {}
-    for _n, row in _Rows(data_dir / FILES["departments"], ["dep_code", "dep_nom", "reg_code"]):
-        code = row.regex("dep_code", r"[0-9]{2,3}|2[AB]", "department code")
-        _unique(seen, code, row, "department code")
-        region = row.text("reg_code")
-        if region not in regions:
-            raise row.error(f"unknown region {region!r}")
-        departments[code] = {"name": row.text("dep_nom"), "region": region}
-
-    border_departments: set[tuple[str, str]] = set()
-    by_iso3 = {c["iso3"]: c for c in countries.values()}
-    for _n, row in _Rows(data_dir / FILES["border_departments"], ["dep_code", "pays_iso3"]):
-        dep, iso3 = row.text("dep_code"), row.text("pays_iso3")
-        if dep not in departments:
-            raise row.error(f"unknown department {dep!r}")
-        if iso3 not in by_iso3:
-            raise row.error(f"unknown country {iso3!r}")
-        border_departments.add((dep, iso3))
-
-    epcis: dict[str, dict[str, Any]] = {}
-    seen = {}
-    epci_kinds = set(Intercommunality.Kind.values)
-    epci_lines: dict[str, int] = {}
-    for _n, row in _Rows(
-        data_dir / FILES["intercommunalities"],
-        ["epci_siren", "epci_nom", "epci_type", "mode_financement", "population_municipale", "nb_communes"],
-    ):
-        siren = row.regex("epci_siren", SIREN_REGEX, "SIREN")
-        _unique(seen, siren, row, "SIREN")
-        kind = row.text("epci_type")
-        if kind not in epci_kinds:
-            raise row.error(f"unknown EPCI type {kind!r}")
-        epcis[siren] = {
-            "name": row.text("epci_nom"),
-            "kind": kind,
-            "funding_mode": row.text("mode_financement", required=False),
-            "population": row.integer("population_municipale"),
-            "town_count": row.integer("nb_communes", maximum=10_000),
-        }
-        epci_lines[siren] = row.line
-
-    towns: dict[str, dict[str, Any]] = {}
-    seen = {}
-    per_epci: Counter[str] = Counter()
-    communes_file = data_dir / FILES["communes"]
-    last_line = 1
-    for _n, row in _Rows(
-        communes_file,
-        [
-            "code_insee",
-            "nom",
-            "dep_code",
-            "population",
-            "epci_siren",
-            "codes_postaux",
-            "lat",
-            "lon",
-            "frontiere_dist_km",
-            "frontiere_pays_iso3",
-        ],
-    ):
-        last_line = row.line
-        code = row.regex("code_insee", INSEE_CODE_REGEX, "INSEE code")
-        _unique(seen, code, row, "INSEE code")
-        dep = row.text("dep_code")
-        if dep not in departments:
-            raise row.error(f"unknown department {dep!r}")
-        siren = row.regex("epci_siren", SIREN_REGEX, "SIREN", required=False)
-        if siren and siren not in epcis:
-            raise row.error(f"unknown EPCI {siren!r}")
-        if siren:
-            per_epci[siren] += 1
-        distance = row.decimal("frontiere_dist_km", minimum=Decimal(0), maximum=Decimal(20000), places=1)
-        iso3 = row.text("frontiere_pays_iso3", required=False)
-        if iso3 and iso3 not in by_iso3:
-            raise row.error(f"unknown country {iso3!r}")
-        if (distance is None) != (not iso3):
-            raise row.error("frontiere_dist_km and frontiere_pays_iso3 must be both filled or both empty")
-        towns[code] = {
-            "name": row.text("nom"),
-            "department": dep,
-            "intercommunality": siren or None,
-            "population": row.integer("population"),
-            "postal_codes": " ".join(row.text("codes_postaux", required=False).split()),
-            "latitude": row.decimal("lat", minimum=Decimal(-90), maximum=Decimal(90), places=5),
-            "longitude": row.decimal("lon", minimum=Decimal(-180), maximum=Decimal(180), places=5),
-            "border_distance_km": distance,
-            "border_country": iso3 or None,
-            "pvd_id": None,
-            "pvd_signed_on": None,
-        }
-    # A file cut at a line boundary still parses: the EPCI file's member counts reveal it.
-    for siren, data in epcis.items():
-        if data["town_count"] is not None and per_epci[siren] != data["town_count"]:
-            raise DataFileError(
-                communes_file.name,
-                last_line,
-                f"EPCI {siren} has {per_epci[siren]} communes here but {data['town_count']} in "
-                f"{FILES['intercommunalities']} (line {epci_lines[siren]}): is the file truncated?",
-            )
-
-    source_ids = _read_pvd_source_ids(data_dir / FILES["pvd_source"])
-    seen = {}
-    pvd_file = data_dir / FILES["pvd"]
-    last_line = 1
-    for _n, row in _Rows(pvd_file, ["id_pvd", "insee_com_cog2026", "date_signature"]):
-        last_line = row.line
-        pvd_id = row.regex("id_pvd", PVD_ID_REGEX, "PVD id")
-        _unique(seen, pvd_id, row, "PVD id")
-        code = row.regex("insee_com_cog2026", INSEE_CODE_REGEX, "INSEE code")
-        if code not in towns:
-            raise row.error(f"unknown commune {code!r}")
-        if towns[code]["pvd_id"]:
-            raise row.error(f"commune {code} is already laureate {towns[code]['pvd_id']}")
-        towns[code]["pvd_id"] = pvd_id
-        towns[code]["pvd_signed_on"] = row.date("date_signature")
-        if pvd_id not in source_ids:
-            raise row.error(f"PVD id {pvd_id!r} is not in {FILES['pvd_source']}")
-    # The derived CSV must hold every laureate of the verbatim ANCT file: this catches a truncated file.
-    missing = sorted(source_ids - set(seen))
-    if missing:
-        raise DataFileError(
-            pvd_file.name,
-            last_line,
-            f"{len(missing)} laureate(s) of {FILES['pvd_source']} are missing (first: {missing[0]}): "
-            "is the file truncated?",
-        )
-
-    return _Dataset(countries, regions, departments, border_departments, epcis, towns)
-
-
-def _read_pvd_source_ids(path: Path) -> set[str]:
-    try:
-        features = json.loads(path.read_text(encoding="utf-8"))["features"]
-        return {feature["properties"]["id_territoire"] for feature in features}
-    except FileNotFoundError:
-        raise DataFileError(path.name, None, "file not found") from None
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise DataFileError(path.name, getattr(exc, "lineno", None), f"not the ANCT PVD GeoJSON ({exc})") from None
-
-
-def _checksum(data_dir: Path) -> str:
-    digest = hashlib.sha256(IMPORTER_VERSION.encode())
-    for key in sorted(FILES):
-        path = data_dir / FILES[key]
-        digest.update(FILES[key].encode())
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
-    return digest.hexdigest()
 
 
 # --- Writing ------------------------------------------------------------------------------------
@@ -388,17 +48,13 @@ def towns_import(*, data_dir: Path, force: bool = False) -> ImportResult:
     All files are parsed and cross-checked before the first write, and the whole load is one
     transaction: on any error nothing changes. Idempotent; a no-op when the files are unchanged.
     """
-    checksum = _checksum(data_dir)
+    digest = checksum(data_dir)
     last = DataImport.objects.filter(dataset=DATASET).order_by("-imported_at").first()
-    if (
-        not force
-        and last is not None
-        and last.checksum == checksum
-        and Town.objects.count() == last.counts.get("towns")
-    ):
-        return ImportResult(skipped=True, counts=last.counts, checksum=checksum)
+    if not force and last is not None and last.checksum == digest and Town.objects.count() == last.counts.get("towns"):
+        return ImportResult(skipped=True, counts=last.counts, checksum=digest)
 
-    data = _read(data_dir)
+    data = read_dataset(data_dir)
+    before = _shown_values()
 
     # Country names are translations staff may correct in the admin: set on creation only.
     country_ids = _upsert(Country, list(data.countries.values()), "code", keep=("name_fr", "name_en"))
@@ -451,8 +107,48 @@ def towns_import(*, data_dir: Path, force: bool = False) -> ImportResult:
         "towns": Town.objects.count(),
         "pvd_towns": len(pvd_codes),
     }
-    DataImport.objects.create(dataset=DATASET, checksum=checksum, counts=counts)
-    return ImportResult(skipped=False, counts=counts, checksum=checksum)
+    DataImport.objects.create(dataset=DATASET, checksum=digest, counts=counts)
+    _record_changes(before, _shown_values())
+    return ImportResult(skipped=False, counts=counts, checksum=digest)
+
+
+# What the pages and documents show of the imported records, compared before and after an import: the bulk writes
+# send no model signals, so the import records what changed itself (``mot_portal.changes``).
+SHOWN = {
+    Country: ("name_fr", "name_en", "code"),
+    Region: ("name",),
+    Department: ("name", "region_id"),
+    Intercommunality: ("name", "kind", "population", "town_count", "funding_mode"),
+    Town: ("name", "department_id", "intercommunality_id", "population", "postal_codes", "latitude", "longitude",
+           "border_distance_km", "border_country_id", "pvd_id", "pvd_signed_on"),
+}  # fmt: skip
+
+
+def _shown_values() -> dict[type, dict[int, tuple]]:
+    return {
+        model: {row[0]: row[1:] for row in model.objects.values_list("pk", *fields)} for model, fields in SHOWN.items()
+    }
+
+
+def _record_changes(before: dict[type, dict[int, tuple]], after: dict[type, dict[int, tuple]]) -> None:
+    """Record the imported records whose shown values changed, with the fields that did (a new record is in no
+    document yet: it only changes the lists, whose content version is bumped for every imported model)."""
+    changes.touch(*SHOWN)
+    for model, fields in SHOWN.items():
+        names = [name.removesuffix("_id") for name in fields]
+        groups: dict[frozenset[str], list[int]] = {}
+        for pk, values in after[model].items():
+            previous = before[model].get(pk)
+            if previous is not None and previous != values:
+                changed = frozenset(_base(n) for n, old, new in zip(names, previous, values, strict=True) if old != new)
+                groups.setdefault(changed, []).append(pk)
+        for changed, pks in groups.items():
+            changes.record(model, pks, fields=changed)
+
+
+def _base(name: str) -> str:
+    """``name_fr`` → ``name``: the field a language version belongs to."""
+    return name.rsplit("_", 1)[0] if name.endswith(("_fr", "_en")) else name
 
 
 # --- Curated content (partners and areas named by the source documents) -------------------------
@@ -487,11 +183,9 @@ def content_load(*, path: Path) -> dict[str, int]:
         area_countries, towns = resolve(entry, index, "cross_border_areas")
         if CrossBorderArea.objects.filter(slug=entry["slug"]).exists():
             continue
-        area = CrossBorderArea(**{k: v for k, v in entry.items() if k not in {"countries", "towns"}})
-        _full_clean(area, path, index)
-        area.save()
-        area.countries.set(area_countries)
-        area.towns.set(towns)
+        fields = {k: v for k, v in entry.items() if k not in {"countries", "towns"}}
+        with _entry_errors(path, "CrossBorderArea", index):
+            area_create(fields=fields, countries=area_countries, towns=towns)
         created["cross_border_areas"] += 1
 
     for index, entry in enumerate(content.get("partners", [])):
@@ -499,18 +193,75 @@ def content_load(*, path: Path) -> dict[str, int]:
         if Partner.objects.filter(slug=entry["slug"]).exists():
             continue
         fields = {k: v for k, v in entry.items() if k not in {"country", "towns", "intercommunality"}}
-        partner = Partner(country=countries[entry["country"]], **fields)
+        fields["country"] = countries[entry["country"]]
         if entry.get("intercommunality"):
-            partner.intercommunality = Intercommunality.objects.get(siren=entry["intercommunality"])
-        _full_clean(partner, path, index)
-        partner.save()
-        partner.towns.set(towns)
+            fields["intercommunality"] = Intercommunality.objects.get(siren=entry["intercommunality"])
+        with _entry_errors(path, "Partner", index):
+            partner_create(fields=fields, towns=towns)
         created["partners"] += 1
     return dict(created)
 
 
-def _full_clean(obj, path: Path, index: int) -> None:
+@contextmanager
+def _entry_errors(path: Path, model: str, index: int):
     try:
-        obj.full_clean()
+        yield
     except ValidationError as exc:
-        raise DataFileError(path.name, None, f"{type(obj).__name__} #{index + 1}: {exc.message_dict}") from None
+        raise DataFileError(path.name, None, f"{model} #{index + 1}: {exc.message_dict}") from None
+
+
+# --- Records edited in the admin and through the API --------------------------------------------------------------
+
+
+def partner_create(*, fields: Mapping[str, Any], towns: Iterable[Town] | None = None) -> Partner:
+    """Create a partner organisation with the towns it works with. Atomic, validated."""
+    return instance_save(instance=Partner(), fields=fields, relations={"towns": towns})
+
+
+def partner_update(*, partner: Partner, fields: Mapping[str, Any], towns: Iterable[Town] | None = None) -> Partner:
+    """Change a partner (``towns=None`` keeps its towns). Atomic, validated."""
+    return instance_save(instance=partner, fields=fields, relations={"towns": towns})
+
+
+def area_create(*, fields: Mapping[str, Any], countries=None, towns=None) -> CrossBorderArea:
+    """Create a cross-border area with its countries and member towns. Atomic, validated."""
+    return instance_save(instance=CrossBorderArea(), fields=fields, relations={"countries": countries, "towns": towns})
+
+
+def area_update(*, area: CrossBorderArea, fields: Mapping[str, Any], countries=None, towns=None) -> CrossBorderArea:
+    """Change a cross-border area (a relation left ``None`` is kept). Atomic, validated."""
+    return instance_save(instance=area, fields=fields, relations={"countries": countries, "towns": towns})
+
+
+def country_create(*, fields: Mapping[str, Any]) -> Country:
+    return instance_save(instance=Country(), fields=fields)
+
+
+def country_update(*, country: Country, fields: Mapping[str, Any]) -> Country:
+    """Change a country (staff correct its names; the import keeps them). Atomic, validated."""
+    return instance_save(instance=country, fields=fields)
+
+
+def department_create(*, fields: Mapping[str, Any], border_countries=None) -> Department:
+    return instance_save(instance=Department(), fields=fields, relations={"border_countries": border_countries})
+
+
+def department_update(*, department: Department, fields: Mapping[str, Any], border_countries=None) -> Department:
+    return instance_save(instance=department, fields=fields, relations={"border_countries": border_countries})
+
+
+def intercommunality_create(*, fields: Mapping[str, Any]) -> Intercommunality:
+    return instance_save(instance=Intercommunality(), fields=fields)
+
+
+def intercommunality_update(*, intercommunality: Intercommunality, fields: Mapping[str, Any]) -> Intercommunality:
+    return instance_save(instance=intercommunality, fields=fields)
+
+
+def town_create(*, fields: Mapping[str, Any]) -> Town:
+    return instance_save(instance=Town(), fields=fields)
+
+
+def town_update(*, town: Town, fields: Mapping[str, Any]) -> Town:
+    """Change a commune (the next import of the open data overwrites what it loads). Atomic, validated."""
+    return instance_save(instance=town, fields=fields)

@@ -1,13 +1,15 @@
 """Admin of the work programme: the programme with its axes, each node with the items under it."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationTabularInline
 
-from mot_portal.admin import PublicLinkMixin, RenderDocumentsMixin
+from mot_portal.admin import PublicLinkMixin
+from mot_portal.documents.admin import RenderDocumentsMixin
 from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem
+from workplan.services import programme_publication_change
 
 
 class ChildForm(forms.ModelForm):
@@ -82,11 +84,15 @@ class ProgrammeAdmin(PublicLinkMixin, RenderDocumentsMixin, TabbedDjangoJqueryTr
 
     @admin.action(description=_("Publish the selected programmes"), permissions=["change"])
     def publish(self, request, queryset):
-        queryset.update(status=Programme.Status.PUBLISHED)
+        self._publication(request, queryset, Programme.Status.PUBLISHED)
 
     @admin.action(description=_("Unpublish the selected programmes"), permissions=["change"])
     def unpublish(self, request, queryset):
-        queryset.update(status=Programme.Status.DRAFT)
+        self._publication(request, queryset, Programme.Status.DRAFT)
+
+    def _publication(self, request, queryset, status: str) -> None:
+        count = programme_publication_change(programmes=list(queryset), status=status)
+        self.message_user(request, _("%(count)d record(s) updated.") % {"count": count}, messages.SUCCESS)
 
 
 class ProgrammeYearFilter(admin.SimpleListFilter):

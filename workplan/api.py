@@ -4,7 +4,8 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers, viewsets
 
-from mot_portal.api import DocumentActionMixin, LanguageMixin
+from mot_portal.api import LanguageMixin
+from mot_portal.documents.api import DocumentActionMixin
 from workplan import selectors
 from workplan.filters import ActivityLineFilter, ProgrammeFilter
 from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem

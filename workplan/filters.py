@@ -3,8 +3,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mot_portal.filters import YearFilter
-from towns.filters import SearchFilter
+from mot_portal.filters import SearchFilter, YearFilter
 from workplan.models import NODE_CODE_REGEX, DealTheme, Programme, TransversalTheme, WorkItem
 
 

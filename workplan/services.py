@@ -1,4 +1,4 @@
-"""Writes of the work-programme app: importing a programme file."""
+"""Writes of the work-programme app: importing a programme file, publishing a programme."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from mot_portal.publishing import status_change_many
 from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem, normalise
 
 HEADER = re.compile(
@@ -102,8 +103,41 @@ def _paragraphs(html: str) -> list[str]:
     return [p for p in parser.paragraphs if p]
 
 
+@dataclass
+class _Parsing:
+    """What the rows of a programme file have given so far."""
+
+    file: str
+    header: tuple[int, str, dt.date | None] | None = None
+    current_code: str | None = None
+    items: list[ParsedItem] = field(default_factory=list)
+    nodes: dict[str, ParsedItem] = field(default_factory=dict)
+    deal_themes: dict[int, str] = field(default_factory=dict)
+    transversal_themes: dict[str, str] = field(default_factory=dict)
+    skipped: int = 0
+
+    def error(self, line: int | None, reason: str) -> ProgrammeFileError:
+        return ProgrammeFileError(self.file, line, reason)
+
+
 def programme_parse(*, path: Path) -> ParsedProgramme:
-    """Parse a tab-separated programme file; raise ProgrammeFileError on the first problem."""
+    """Parse a tab-separated programme file; raise ProgrammeFileError on the first problem.
+
+    Each row is classified by its first column (``_row_kind``) and read by the handler of its kind: the page
+    header (``Axe``), a list of themes (``NEW``), a legend, or an item of the tree (a code)."""
+    state = _Parsing(path.name)
+    for number, row in enumerate(_rows(path), start=1):
+        if not row.strip():
+            continue
+        if CONTROL.search(row):
+            raise state.error(number, "control character in the row")
+        code, _tab, content = row.partition("\t")
+        code, content = code.strip(), " ".join(content.split())
+        ROW_HANDLERS[_row_kind(code, content)](state, number, code, content)
+    return _parsed(state)
+
+
+def _rows(path: Path) -> list[str]:
     name = path.name
     try:
         raw = path.read_bytes()
@@ -114,126 +148,156 @@ def programme_parse(*, path: Path) -> ParsedProgramme:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ProgrammeFileError(name, line, f"not valid UTF-8 (byte {raw[exc.start]:#04x})") from None
-    # Only "\n" ends a row: str.splitlines() would also split on vertical tabs or U+2028 inside a cell.
-    lines = [row.removesuffix("\r") for row in text.split("\n")]
     if not text.strip():
         raise ProgrammeFileError(name, 1, "the file is empty")
+    # Only "\n" ends a row: str.splitlines() would also split on vertical tabs or U+2028 inside a cell.
+    return [row.removesuffix("\r") for row in text.split("\n")]
 
-    header: tuple[int, str, dt.date | None] | None = None
-    current_code: str | None = None
-    items: list[ParsedItem] = []
-    nodes: dict[str, ParsedItem] = {}
-    deal_themes: dict[int, str] = {}
-    transversal_themes: dict[str, str] = {}
-    skipped = 0
 
-    for number, row in enumerate(lines, start=1):
-        if not row.strip():
-            continue
-        if CONTROL.search(row):
-            raise ProgrammeFileError(name, number, "control character in the row")
-        code, _tab, content = row.partition("\t")
-        code, content = code.strip(), " ".join(content.split())
+def _row_kind(code: str, content: str) -> str:
+    if code == "Axe":
+        return "header"
+    if code == "NEW":
+        return "themes"
+    if CODE.fullmatch(code):
+        return "item"
+    if not content and not code[:1].isdigit() and " " in code:
+        return "legend"  # prose in the code column, and no work in the text column
+    return "bad"
 
-        if code == "Axe":
-            match = HEADER.search(content)
-            if not match:
-                raise ProgrammeFileError(name, number, f"page header without a programme year: {content!r}")
-            as_of = None
-            if match["day"]:
-                try:
-                    as_of = dt.date(int(match["y"]), int(match["month"]), int(match["day"]))
-                except ValueError:
-                    raise ProgrammeFileError(name, number, "bad date in the page header") from None
-            found = (int(match["year"]), content, as_of)
-            if header is None:
-                header = found
-            elif found[0] != header[0]:
-                raise ProgrammeFileError(name, number, f"page header for {found[0]} in a {header[0]} programme")
-            else:
-                skipped += 1
-            continue
 
-        if code == "NEW":
-            paragraphs = _paragraphs(content)
-            if not paragraphs:
-                raise ProgrammeFileError(name, number, "NEW row without an HTML list of themes")
-            heading = normalise(paragraphs[0])
-            if heading.startswith("cross-border deal"):
-                for paragraph in paragraphs[1:]:
-                    match = DEAL_ITEM.match(paragraph)
-                    if not match:
-                        raise ProgrammeFileError(name, number, f"not a Deal theme: {paragraph!r}")
-                    if int(match[1]) in deal_themes:
-                        raise ProgrammeFileError(name, number, f"Deal theme {match[1]} is listed twice")
-                    deal_themes[int(match[1])] = match[2].strip()
-            elif heading.startswith("themes transversaux"):
-                for paragraph in paragraphs[1:]:
-                    match = TRANSVERSAL_ITEM.match(paragraph)
-                    if not match:
-                        raise ProgrammeFileError(name, number, f"not a transversal theme: {paragraph!r}")
-                    theme = match[1].strip()
-                    if slugify(normalise(theme)) in transversal_themes:
-                        raise ProgrammeFileError(name, number, f"transversal theme {theme!r} is listed twice")
-                    transversal_themes[slugify(normalise(theme))] = theme
-            else:
-                raise ProgrammeFileError(name, number, f"unknown NEW list: {paragraphs[0]!r}")
-            continue
+def _header_row(state: _Parsing, number: int, code: str, content: str) -> None:
+    match = HEADER.search(content)
+    if not match:
+        raise state.error(number, f"page header without a programme year: {content!r}")
+    as_of = None
+    if match["day"]:
+        try:
+            as_of = dt.date(int(match["y"]), int(match["month"]), int(match["day"]))
+        except ValueError:
+            raise state.error(number, "bad date in the page header") from None
+    found = (int(match["year"]), content, as_of)
+    if state.header is None:
+        state.header = found
+    elif found[0] != state.header[0]:
+        raise state.error(number, f"page header for {found[0]} in a {state.header[0]} programme")
+    else:
+        state.skipped += 1  # the header repeated on each page
 
-        if not CODE.fullmatch(code):
-            if not content and not code[:1].isdigit() and " " in code:
-                # A legend or footnote row: prose in the code column, and no work in the text column.
-                skipped += 1
-                continue
-            raise ProgrammeFileError(name, number, f"bad code {code!r}")
-        if header is None:
-            raise ProgrammeFileError(name, number, "a code before the programme header (Axe …)")
-        parts = code.split(".")
-        if len(parts) > 3:
-            raise ProgrammeFileError(name, number, f"bad code {code!r}: at most three levels (1.1.1)")
-        if not content:
-            raise ProgrammeFileError(name, number, f"code {code} without text")
 
-        item = ParsedItem(kind="", code=code, text=content, line=number, is_token=bool(TOKEN.search(content)))
-        item.deal_numbers = [int(n) for n in DEAL_REF.findall(content)]
-        item.transversal_keys = [slugify(normalise(t)) for t in TRANSVERSAL_REF.findall(content)]
-        for reference in ANY_THEME_REF.findall(content):
-            if not (DEAL_REF.fullmatch(reference) or TRANSVERSAL_REF.fullmatch(reference)):
-                raise ProgrammeFileError(name, number, f"unreadable theme reference {reference!r}")
-        if code in nodes:
-            if code != current_code:
-                raise ProgrammeFileError(
-                    name, number, f"code {code} comes back after {current_code}: its lines must follow its title"
-                )
-            item.kind, item.parent_code = WorkItem.Kind.LINE, code
-        else:
-            item.kind = KIND_BY_DEPTH[len(parts)]
-            if item.kind == WorkItem.Kind.AXIS:
-                item.text = AXIS_PREFIX.sub("", content) or content
-            else:
-                # x.0.z is an action directly under axis x (the programme has no sub-axis x.0).
-                parent = parts[0] if parts[1:2] == ["0"] and len(parts) == 3 else ".".join(parts[:-1])
-                if parent not in nodes:
-                    raise ProgrammeFileError(name, number, f"orphan code {code}: no node {parent} above it")
-                item.parent_code = parent
-            nodes[code] = item
-            current_code = code
-        items.append(item)
+def _themes_row(state: _Parsing, number: int, code: str, content: str) -> None:
+    paragraphs = _paragraphs(content)
+    if not paragraphs:
+        raise state.error(number, "NEW row without an HTML list of themes")
+    heading = normalise(paragraphs[0])
+    if heading.startswith("cross-border deal"):
+        _deal_themes(state, number, paragraphs[1:])
+    elif heading.startswith("themes transversaux"):
+        _transversal_themes(state, number, paragraphs[1:])
+    else:
+        raise state.error(number, f"unknown NEW list: {paragraphs[0]!r}")
 
-    if header is None:
-        raise ProgrammeFileError(name, None, "no programme header (a row starting with Axe)")
-    if not items:
-        raise ProgrammeFileError(name, None, "no axis, action or line: the programme would be empty")
-    for item in items:
+
+def _deal_themes(state: _Parsing, number: int, paragraphs: list[str]) -> None:
+    for paragraph in paragraphs:
+        match = DEAL_ITEM.match(paragraph)
+        if not match:
+            raise state.error(number, f"not a Deal theme: {paragraph!r}")
+        if int(match[1]) in state.deal_themes:
+            raise state.error(number, f"Deal theme {match[1]} is listed twice")
+        state.deal_themes[int(match[1])] = match[2].strip()
+
+
+def _transversal_themes(state: _Parsing, number: int, paragraphs: list[str]) -> None:
+    for paragraph in paragraphs:
+        match = TRANSVERSAL_ITEM.match(paragraph)
+        if not match:
+            raise state.error(number, f"not a transversal theme: {paragraph!r}")
+        theme = match[1].strip()
+        key = slugify(normalise(theme))
+        if key in state.transversal_themes:
+            raise state.error(number, f"transversal theme {theme!r} is listed twice")
+        state.transversal_themes[key] = theme
+
+
+def _legend_row(state: _Parsing, number: int, code: str, content: str) -> None:
+    state.skipped += 1
+
+
+def _bad_row(state: _Parsing, number: int, code: str, content: str) -> None:
+    raise state.error(number, f"bad code {code!r}")
+
+
+def _item_row(state: _Parsing, number: int, code: str, content: str) -> None:
+    if state.header is None:
+        raise state.error(number, "a code before the programme header (Axe …)")
+    parts = code.split(".")
+    if len(parts) > 3:
+        raise state.error(number, f"bad code {code!r}: at most three levels (1.1.1)")
+    if not content:
+        raise state.error(number, f"code {code} without text")
+    item = ParsedItem(kind="", code=code, text=content, line=number, is_token=bool(TOKEN.search(content)))
+    item.deal_numbers = [int(n) for n in DEAL_REF.findall(content)]
+    item.transversal_keys = [slugify(normalise(t)) for t in TRANSVERSAL_REF.findall(content)]
+    for reference in ANY_THEME_REF.findall(content):
+        if not (DEAL_REF.fullmatch(reference) or TRANSVERSAL_REF.fullmatch(reference)):
+            raise state.error(number, f"unreadable theme reference {reference!r}")
+    if code in state.nodes:
+        _line(state, item)
+    else:
+        _node(state, item, parts)
+    state.items.append(item)
+
+
+def _line(state: _Parsing, item: ParsedItem) -> None:
+    """An activity line: the code of a node already read, right under its title and lines."""
+    if item.code != state.current_code:
+        raise state.error(
+            item.line, f"code {item.code} comes back after {state.current_code}: its lines must follow its title"
+        )
+    item.kind, item.parent_code = WorkItem.Kind.LINE, item.code
+
+
+def _node(state: _Parsing, item: ParsedItem, parts: list[str]) -> None:
+    """An axis, sub-axis or action: a new code, under the node its code names."""
+    item.kind = KIND_BY_DEPTH[len(parts)]
+    if item.kind == WorkItem.Kind.AXIS:
+        item.text = AXIS_PREFIX.sub("", item.text) or item.text
+    else:
+        # x.0.z is an action directly under axis x (the programme has no sub-axis x.0).
+        parent = parts[0] if parts[1:2] == ["0"] and len(parts) == 3 else ".".join(parts[:-1])
+        if parent not in state.nodes:
+            raise state.error(item.line, f"orphan code {item.code}: no node {parent} above it")
+        item.parent_code = parent
+    state.nodes[item.code] = item
+    state.current_code = item.code
+
+
+ROW_HANDLERS = {
+    "header": _header_row,
+    "themes": _themes_row,
+    "legend": _legend_row,
+    "bad": _bad_row,
+    "item": _item_row,
+}
+
+
+def _parsed(state: _Parsing) -> ParsedProgramme:
+    """The programme, once every row is read: it has a header and items, and every theme it refers to."""
+    if state.header is None:
+        raise state.error(None, "no programme header (a row starting with Axe)")
+    if not state.items:
+        raise state.error(None, "no axis, action or line: the programme would be empty")
+    for item in state.items:
         for theme in item.deal_numbers:
-            if theme not in deal_themes:
-                raise ProgrammeFileError(name, item.line, f"unknown Cross-border Deal theme {theme}")
+            if theme not in state.deal_themes:
+                raise state.error(item.line, f"unknown Cross-border Deal theme {theme}")
         for key in item.transversal_keys:
-            if key not in transversal_themes:
-                raise ProgrammeFileError(name, item.line, f"unknown transversal theme {key!r}")
-    year, _header, as_of = header
+            if key not in state.transversal_themes:
+                raise state.error(item.line, f"unknown transversal theme {key!r}")
+    year, _header, as_of = state.header
     title = f"Programme de travail de la MOT {year}"
-    return ParsedProgramme(year, title, as_of, items, deal_themes, transversal_themes, skipped)
+    return ParsedProgramme(year, title, as_of, state.items, state.deal_themes, state.transversal_themes, state.skipped)
 
 
 def _load_translations(path: Path | None) -> dict:
@@ -442,3 +506,11 @@ def _set_themes(item: WorkItem, themes: list, relation: str, is_new: bool) -> No
         return
     if set(manager.values_list("pk", flat=True)) != wanted:
         manager.set(themes)
+
+
+@transaction.atomic
+def programme_publication_change(*, programmes: list[Programme], status: str) -> int:
+    """Publish or unpublish programmes in one transaction (the shared status service): after commit, publishing
+    prepares their PDFs (with ``PDF_RENDER_ON_PUBLISH``) and unpublishing withdraws them, as it takes them off the
+    pages and the API. Idempotent. Returns how many programmes changed."""
+    return status_change_many(objs=programmes, status=status)

@@ -92,7 +92,7 @@ def date_span(start, end=None, precision: str = "day") -> str:
 @register.simple_tag
 def pdf_static(path: str) -> str:
     """``file://`` URI of a static file, for PDF templates (WeasyPrint reads it from disk)."""
-    from mot_portal.pdf import static_uri
+    from mot_portal.documents.rendering import static_uri
 
     return static_uri(path)
 
@@ -100,6 +100,6 @@ def pdf_static(path: str) -> str:
 @register.simple_tag
 def pdf_media(field_file) -> str:
     """``file://`` URI of an uploaded file (e.g. a resized photo), or "" when there is none."""
-    from mot_portal.pdf import media_uri
+    from mot_portal.documents.rendering import media_uri
 
     return media_uri(field_file)

@@ -15,8 +15,7 @@ from missions.models import (
     ThematicGroup,
 )
 from missions.services import mission_publication_change
-from projects.models import Status
-from projects.services import status_change
+from mot_portal.publishing import Status, status_change
 from tests.factories import CountryFactory, FactsheetFactory, PartnerFactory, ThemeFactory, bulk_towns
 from tests.workplan.test_import import FILE
 from towns.models import Partner
@@ -62,8 +61,8 @@ def missions(db):
         title_fr="Mission flash de test",
         title_en="Test flash mission",
         kind=Mission.Kind.FLASH_MISSION,
-        status=Mission.Progress.COMPLETED,
-        status_as_of=datetime.date(2022, 6, 1),
+        progress=Mission.Progress.COMPLETED,
+        progress_as_of=datetime.date(2022, 6, 1),
         start_date=datetime.date(2022, 5, 10),
         summary_fr="<p>Un accompagnement de test.</p>",
         summary_en="<p>A test support mission.</p>",
@@ -131,8 +130,8 @@ def missions(db):
             title_fr="Webinaires",
             title_en="",
             kind=Mission.Kind.WEBINAR,
-            status=Mission.Progress.PLANNED,
-            status_as_of=datetime.date(2020, 10, 1),
+            progress=Mission.Progress.PLANNED,
+            progress_as_of=datetime.date(2020, 10, 1),
         )
     )
     bare.workplan_actions.set([other_action])

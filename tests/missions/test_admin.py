@@ -3,7 +3,7 @@
 import pytest
 
 from missions.models import Mission, Roadmap
-from projects.models import Status
+from mot_portal.publishing import Status
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_publish_action_and_duplicate_roadmap_action(client, staff_editor, missi
     client.force_login(staff_editor)
     client.post("/en/admin/missions/mission/", {"action": "mark_published", "_selected_action": [missions.draft.pk]})
     draft = Mission.objects.get(pk=missions.draft.pk)
-    assert draft.publication_status == Status.PUBLISHED
+    assert draft.status == Status.PUBLISHED
     assert draft.published_at is not None
     client.post(
         "/en/admin/missions/roadmap/",
@@ -63,7 +63,7 @@ def test_publish_action_and_duplicate_roadmap_action(client, staff_editor, missi
 def test_viewers_cannot_publish_or_duplicate(client, staff_viewer, missions):
     client.force_login(staff_viewer)
     client.post("/en/admin/missions/mission/", {"action": "mark_published", "_selected_action": [missions.draft.pk]})
-    assert Mission.objects.get(pk=missions.draft.pk).publication_status == Status.DRAFT
+    assert Mission.objects.get(pk=missions.draft.pk).status == Status.DRAFT
     client.post(
         "/en/admin/missions/roadmap/",
         {"action": "duplicate_as_new_version", "_selected_action": [missions.roadmap.pk]},

@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from missions.models import Mission, MissionEvent, MissionPartner, Roadmap, RoadmapAction, ThematicGroup
 from missions.services import missions_content_load, roadmap_duplicate
 from mot_portal.groups import EDITORS, VIEWERS
-from projects.models import Booklet, Status
+from mot_portal.publishing import Status
+from projects.models import Booklet
 from tests.conftest import CONTENT_FILE, DATA_DIR, localized_url
 from tests.missions.fixtures import publish
 from tests.projects.test_models import PROJECTS_FILE, programme_file
@@ -31,10 +32,10 @@ D = datetime.date
         ({"start_date": D(2022, 5, 10)}, (2022, 2022)),
         ({"start_date": D(2021, 3, 1), "end_date": D(2023, 1, 1)}, (2021, 2023)),
         # Still in progress when last confirmed: it covers the years up to that date.
-        ({"start_date": D(2023, 1, 1), "status": "in_progress", "status_as_of": D(2024, 1, 1)}, (2023, 2024)),
+        ({"start_date": D(2023, 1, 1), "progress": "in_progress", "progress_as_of": D(2024, 1, 1)}, (2023, 2024)),
         # Completed without an end date: only what is known.
-        ({"start_date": D(2022, 5, 10), "status": "completed", "status_as_of": D(2025, 1, 1)}, (2022, 2022)),
-        ({"status": "planned", "status_as_of": D(2020, 10, 1)}, (2020, 2020)),
+        ({"start_date": D(2022, 5, 10), "progress": "completed", "progress_as_of": D(2025, 1, 1)}, (2022, 2022)),
+        ({"progress": "planned", "progress_as_of": D(2020, 10, 1)}, (2020, 2020)),
         ({}, (None, None)),
     ],
 )
@@ -120,7 +121,7 @@ def test_seed_flash_mission_has_the_facts_of_the_source_and_nothing_more(seeded)
     assert seeded == {"national_programmes": 1, "missions": 8}
     flash = Mission.objects.get(slug="mission-flash-bouzonville-sierck-les-bains")
     assert flash.is_published
-    assert (flash.kind, flash.status, flash.national_programme.slug) == (
+    assert (flash.kind, flash.progress, flash.national_programme.slug) == (
         "flash_mission",
         "completed",
         "petites-villes-de-demain",

@@ -1,6 +1,7 @@
 """PDF documents, in process: content, metadata, table of contents, idempotence, security, failure, downloads."""
 
 import base64
+import dataclasses
 import io
 import re
 
@@ -9,12 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import TemplateSyntaxError
 from pypdf import PdfReader
 
-from mot_portal import documents
-from mot_portal.documents import document_render, document_request, documents_refresh
-from mot_portal.models import StoredDocument
-from mot_portal.pdf import pdf_render
-from projects.models import Status
-from projects.services import status_change
+from mot_portal.documents import registry, selectors, services
+from mot_portal.documents.models import StoredDocument
+from mot_portal.documents.rendering import pdf_render
+from mot_portal.documents.services import document_render, document_request, documents_refresh
+from mot_portal.publishing import Status, status_change
+from projects.services import factsheet_update
 
 pytestmark = pytest.mark.django_db
 
@@ -70,10 +71,8 @@ def _photo() -> SimpleUploadedFile:
 
 
 def test_booklet_in_english_with_contents_pages_and_metadata(catalogue):
-    catalogue.care.photo = _photo()
-    catalogue.care.photo_caption_en = "The health centre"
-    catalogue.care.photo_credit = "Test photo"
-    catalogue.care.save()
+    fields = {"photo": _photo(), "photo_caption_en": "The health centre", "photo_credit": "Test photo"}
+    factsheet_update(factsheet=catalogue.care, fields=fields)
     document = _render("booklet", catalogue.booklet.pk, "en")
     assert document.status == State.READY
     reader = _pdf(document)
@@ -135,23 +134,22 @@ def test_unchanged_content_renders_once_and_an_edit_once_more(catalogue, django_
     document_render(document_id=again.pk)
     assert StoredDocument.objects.get(pk=first.pk).render_count == 1  # same content: nothing rendered
     with django_capture_on_commit_callbacks() as callbacks:
-        catalogue.care.title_en = "Cross-border health centre, extended"
-        catalogue.care.save()
-    assert len(callbacks) == 1  # the edit queues one refresh, after commit
-    # What the queued tasks run (a real worker runs them in test_documents_worker.py).
-    (refreshed,) = documents_refresh(kind="factsheet", object_id=catalogue.care.pk)
+        factsheet_update(factsheet=catalogue.care, fields={"title_en": "Cross-border health centre, extended"})
+    assert len(callbacks) == 1  # the edit hands its changes over once, after commit
+    # What the queued task runs (a real worker runs it in test_documents_worker.py).
+    (refreshed,) = documents_refresh(pairs=[("factsheet", catalogue.care.pk)])
     assert refreshed.status == State.QUEUED
     document_render(document_id=refreshed.pk)
     document = StoredDocument.objects.get(pk=first.pk)
     assert document.render_count == 2
     assert "extended" in "\n".join(_text(_pdf(document)))
-    catalogue.care.save()  # saved again, unchanged
-    assert documents_refresh(kind="factsheet", object_id=catalogue.care.pk)[0].status == State.READY
+    factsheet_update(factsheet=catalogue.care)  # saved again, unchanged
+    assert documents_refresh(pairs=[("factsheet", catalogue.care.pk)])[0].status == State.READY
     assert StoredDocument.objects.get(pk=first.pk).render_count == 2
 
 
 def test_drafts_have_no_document(client, catalogue):
-    with pytest.raises(documents.DocumentUnavailable):
+    with pytest.raises(registry.DocumentUnavailable):
         document_request(kind="factsheet", object_id=catalogue.draft.pk, language="fr")
     assert client.get("/fr/documents/factsheet/brouillon-secret/fr/").status_code == 404
     assert client.get("/api/v1/factsheets/brouillon-secret/pdf/fr/").status_code == 404
@@ -200,10 +198,10 @@ def test_a_queued_document_answers_202_with_retry_after(client, catalogue):
 
 
 def test_a_template_error_marks_the_document_failed_and_says_so(client, catalogue, monkeypatch):
-    broken = documents.DocumentSpec(**{**documents.SPECS["factsheet"].__dict__, "template": "pdf/broken.html"})
-    monkeypatch.setitem(documents.SPECS, "factsheet", broken)
+    broken = dataclasses.replace(registry.get("factsheet"), template="pdf/broken.html")
+    monkeypatch.setitem(registry._kinds, "factsheet", broken)
     document = StoredDocument.objects.create(kind="factsheet", object_id=catalogue.care.pk, language="en")
-    from mot_portal.tasks import render_document
+    from mot_portal.documents.tasks import render_document
 
     result = render_document.apply(args=[document.pk])
     assert result.successful()  # handled: a template error is not retried
@@ -222,7 +220,7 @@ def test_a_syntax_error_in_a_template_is_caught_too(catalogue, monkeypatch):
     def broken_html(**kwargs):
         raise TemplateSyntaxError("Invalid block tag on line 3: 'endfor'")
 
-    monkeypatch.setattr(documents, "document_html", broken_html)
+    monkeypatch.setattr(services, "document_html", broken_html)
     document = StoredDocument.objects.create(kind="booklet", object_id=catalogue.booklet.pk, language="fr")
     failed = document_render(document_id=document.pk)
     assert (failed.status, failed.error) == (State.FAILED, "TemplateSyntaxError: Invalid block tag on line 3: 'endfor'")
@@ -273,17 +271,17 @@ def test_admin_lists_documents_and_renders_them_again(client, staff_editor, staf
         (catalogue.booklet.pk, "fr"),
         (catalogue.booklet.pk, "en"),
     }  # the draft booklet has none
-    listing = client.get("/en/admin/mot_portal/storeddocument/")
+    listing = client.get("/en/admin/documents/storeddocument/")
     assert listing.status_code == 200
     assert "The booklet" in listing.content.decode()
     document = documents_.get(language="en")
     for pk in documents_.values_list("pk", flat=True):
         document_render(document_id=pk)  # what the queued tasks run
     count = StoredDocument.objects.get(pk=document.pk).render_count
-    client.post("/en/admin/mot_portal/storeddocument/", {"action": "render_again", "_selected_action": [document.pk]})
+    client.post("/en/admin/documents/storeddocument/", {"action": "render_again", "_selected_action": [document.pk]})
     document_render(document_id=document.pk, force=True)
     assert StoredDocument.objects.get(pk=document.pk).render_count == count + 1
-    assert client.get(f"/en/admin/mot_portal/storeddocument/{document.pk}/change/").status_code == 200
+    assert client.get(f"/en/admin/documents/storeddocument/{document.pk}/change/").status_code == 200
     client.force_login(staff_viewer)  # read only: no action
     client.post(
         "/en/admin/projects/factsheet/", {"action": "render_documents", "_selected_action": [catalogue.care.pk]}
@@ -305,11 +303,11 @@ def test_a_lost_render_is_queued_again_once_stale(catalogue, django_capture_on_c
     with django_capture_on_commit_callbacks() as callbacks:
         document_request(kind="factsheet", object_id=catalogue.care.pk, language="fr")  # same content, queued
     assert callbacks == []
-    assert documents.pending_document(kind="factsheet", object_id=catalogue.care.pk, language="fr") is not None
+    assert selectors.pending_document(kind="factsheet", object_id=catalogue.care.pk, language="fr") is not None
     # Its message was lost (say the broker restarted): after twice the task time limit it is queued again.
     long_ago = timezone.now() - datetime.timedelta(hours=1)
     StoredDocument.objects.filter(pk=document.pk).update(requested_at=long_ago)
-    assert documents.pending_document(kind="factsheet", object_id=catalogue.care.pk, language="fr") is None
+    assert selectors.pending_document(kind="factsheet", object_id=catalogue.care.pk, language="fr") is None
     with django_capture_on_commit_callbacks() as callbacks:
         document_request(kind="factsheet", object_id=catalogue.care.pk, language="fr")
     assert len(callbacks) == 1

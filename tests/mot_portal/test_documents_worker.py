@@ -19,9 +19,9 @@ from django.test import Client
 from pypdf import PdfReader
 
 from mot_portal.celery import app
-from mot_portal.models import StoredDocument
-from projects.models import BookletEntry, Status
-from projects.services import status_change
+from mot_portal.documents.models import StoredDocument
+from mot_portal.publishing import Status, status_change
+from projects.models import BookletEntry
 from tests.conftest import require_service
 from tests.factories import bulk_factsheets
 from tests.mot_portal.test_documents import contents_entries

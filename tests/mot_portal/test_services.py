@@ -34,16 +34,32 @@ def test_health_task_runs_in_process():
     assert health.apply().get(timeout=5) == expected
 
 
-def test_celery_configuration():
-    conf = app.conf
-    assert conf.task_serializer == conf.result_serializer == "json"
-    assert conf.accept_content == ["json"]
-    assert conf.task_acks_late is False  # set per task, on idempotent tasks only
-    assert health.acks_late is True
-    assert conf.task_reject_on_worker_lost is True
-    assert conf.worker_prefetch_multiplier == 1
-    assert 0 < conf.task_soft_time_limit < conf.task_time_limit
-    assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
+def test_tasks_take_json_only():
+    """A task takes ids and codes, never a model instance, and a worker refuses pickled messages."""
+    from kombu.exceptions import ContentDisallowed, EncodeError
+    from kombu.serialization import dumps, loads
+
+    from towns.models import Country
+
+    with pytest.raises(EncodeError):
+        dumps([Country(code="BE")], serializer=app.conf.task_serializer)
+    body = __import__("pickle").dumps({"task": "mot_portal.health"})
+    with pytest.raises(ContentDisallowed):
+        loads(body, "application/x-python-serialize", "binary", accept=app.conf.accept_content)
+
+
+def test_every_portal_task_is_redelivered_safely():
+    """The portal's tasks are acknowledged late (they are idempotent, so a task whose worker died is run again),
+    stop softly before they are killed, and all end before Redis would hand them to a second worker."""
+    app.loader.import_default_modules()  # what a worker imports when it starts (the apps' tasks modules)
+    tasks = {name: task for name, task in app.tasks.items() if name.startswith("mot_portal.")}
+    assert {"mot_portal.health", "mot_portal.render_document", "mot_portal.documents.refresh"} <= set(tasks)
+    visibility = app.conf.broker_transport_options["visibility_timeout"]
+    for name, task in tasks.items():
+        soft = task.soft_time_limit or app.conf.task_soft_time_limit
+        hard = task.time_limit or app.conf.task_time_limit
+        assert task.acks_late, name
+        assert 0 < soft < hard < visibility, name
 
 
 def _redis_reachable(url: str) -> bool:

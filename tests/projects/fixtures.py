@@ -4,8 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from projects.models import Booklet, BookletEntry, FactsheetPartner, Status
-from projects.services import status_change
+from mot_portal.publishing import Status, status_change
+from projects.models import Booklet, BookletEntry, FactsheetPartner
 from tests.factories import CountryFactory, FactsheetFactory, PartnerFactory, ThemeFactory, bulk_towns
 
 

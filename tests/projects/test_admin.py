@@ -2,7 +2,8 @@
 
 import pytest
 
-from projects.models import Booklet, Factsheet, Status
+from mot_portal.publishing import Status
+from projects.models import Booklet, Factsheet
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from mot_portal.groups import EDITORS, VIEWERS
+from mot_portal.publishing import Status, status_change
 from mot_portal.sanitize import sanitize_html
-from projects.models import Booklet, Factsheet, FactsheetTown, Status, Theme
-from projects.services import projects_content_load, status_change
+from projects.models import Booklet, Factsheet, FactsheetTown, Theme
+from projects.services import factsheet_create, factsheet_update, projects_content_load
 from tests.conftest import CONTENT_FILE, DATA_DIR
 from towns.services import content_load, towns_import
 from workplan.services import programme_import
@@ -81,17 +82,16 @@ def test_a_resized_copy_of_the_photo_is_kept():
     buffer = io.BytesIO()
     Image.new("RGB", (3200, 2000), (30, 90, 160)).save(buffer, format="PNG")
     photo = SimpleUploadedFile("tende.png", buffer.getvalue(), content_type="image/png")
-    factsheet = Factsheet.objects.create(slug="photo", title_fr="Photo", photo=photo)
+    factsheet = factsheet_create(fields={"slug": "photo", "title_fr": "Photo", "photo": photo})
     factsheet.refresh_from_db()
     with Image.open(factsheet.photo_resized) as resized:
         assert resized.size == (1600, 1000)
         assert resized.format == "JPEG"
     name = factsheet.photo_resized.name
-    factsheet.save()
+    factsheet_update(factsheet=factsheet, fields={"title_en": "Photo"})
     factsheet.refresh_from_db()
     assert factsheet.photo_resized.name == name  # not made twice
-    factsheet.photo = None
-    factsheet.save()
+    factsheet_update(factsheet=factsheet, fields={"photo": None})
     factsheet.refresh_from_db()
     assert not factsheet.photo_resized
 

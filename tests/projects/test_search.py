@@ -3,8 +3,10 @@
 import pytest
 from django.db import connection, transaction
 
+from mot_portal.publishing import Status, status_change
 from projects.models import Factsheet
 from projects.search import factsheets_search
+from projects.services import factsheet_update
 from tests.conftest import require_service
 from tests.factories import FactsheetFactory
 
@@ -70,11 +72,12 @@ def test_title_ranks_above_summary(factsheets):
 
 def test_documents_follow_edits(factsheets):
     care, _bus = factsheets
-    care.summary_fr = "<p>Un cabinet de kinésithérapie.</p>"
-    care.summary_en = ""
-    care.save()
+    factsheet_update(factsheet=care, fields={"summary_fr": "<p>Un cabinet de kinésithérapie.</p>", "summary_en": ""})
     assert _found("kinésithérapie") == ["soins"]
     assert _found("hospital") == []
+    status_change(obj=care, status=Status.DRAFT)  # a save of the record keeps its search documents
+    status_change(obj=Factsheet.objects.get(pk=care.pk), status=Status.PUBLISHED)
+    assert _found("kinésithérapie") == ["soins"]
 
 
 def test_search_uses_the_gin_indexes(factsheets):

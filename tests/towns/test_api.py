@@ -167,12 +167,11 @@ def town_payload(**overrides) -> dict:
 
 
 def test_anonymous_writes_are_refused(client):
-    assert client.post("/api/v1/towns/", town_payload(), content_type="application/json").status_code in (401, 403)
-    assert client.patch("/api/v1/towns/57106/", {"name": "X"}, content_type="application/json").status_code in (
-        401,
-        403,
-    )
-    assert client.delete("/api/v1/partners/cc-bouzonvillois-trois-frontieres/").status_code in (401, 403)
+    # 401 (not 403): the client is told to authenticate, with the scheme to use.
+    response = client.post("/api/v1/towns/", town_payload(), content_type="application/json")
+    assert (response.status_code, response["WWW-Authenticate"]) == (401, "Token")
+    assert client.patch("/api/v1/towns/57106/", {"name": "X"}, content_type="application/json").status_code == 401
+    assert client.delete("/api/v1/partners/cc-bouzonvillois-trois-frontieres/").status_code == 401
     assert Town.objects.get(insee_code="57106").name == "Bouzonville"
 
 

@@ -1,6 +1,9 @@
 """Admin of the work programme: the tree with inlines, filters, translation tabs, publishing."""
 
+import re
+
 import pytest
+from django.utils.html import escape
 
 from workplan.models import Programme, WorkItem
 
@@ -26,7 +29,14 @@ def test_admin_lists(client, staff_editor, programme, path):
 def test_programme_and_node_pages_edit_the_tree(client, staff_editor, programme):
     client.force_login(staff_editor)
     html = client.get(f"/en/admin/workplan/programme/{programme.pk}/change/").content.decode()
-    assert html.count('name="items-') > 0 or "axes (edit the position to reorder)" in html
+    # The programme's axes, and only they, are the rows of its inline, in order.
+    axes = list(programme.items.filter(kind="axis").order_by("position"))
+    assert len(axes) == 3
+    assert 'name="items-TOTAL_FORMS" value="3"' in html
+    for n, axis in enumerate(axes):
+        assert re.search(
+            rf'<textarea name="items-{n}-text_fr"[^>]*>\s*{re.escape(escape(axis.text_fr))}</textarea>', html
+        )
     assert 'href="/en/work-programme/2025/"' in html
     node = WorkItem.objects.get(code="3.1.1", kind="action")
     html = client.get(f"/en/admin/workplan/workitem/{node.pk}/change/").content.decode()

@@ -1,23 +1,32 @@
 """Stored PDF documents: one record per (document kind, object, language), rendered by a Celery worker."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class StoredDocument(models.Model):
-    class Kind(models.TextChoices):
-        BOOKLET = "booklet", _("Booklet")
-        FACTSHEET = "factsheet", _("Factsheet")
-        ROADMAP = "roadmap", _("Roadmap")
-        PROGRAMME = "programme", _("Work programme")
+def validate_kind(value: str) -> None:
+    """A kind some app registered (see ``mot_portal.documents.registry``)."""
+    from mot_portal.documents import registry
 
+    if value not in registry.names():
+        raise ValidationError(_("Unknown document kind %(kind)s.") % {"kind": value})
+
+
+class StoredDocument(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RENDERING = "rendering", _("Rendering")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, help_text=_("Kind of document."))
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        validators=[validate_kind],
+        help_text=_("Kind of document, as an app registered it (booklet, factsheet, roadmap, programme…)."),
+    )
     object_id = models.PositiveIntegerField(
         _("object id"), help_text=_("The booklet, factsheet, mission (roadmap) or programme it renders.")
     )
@@ -28,6 +37,12 @@ class StoredDocument(models.Model):
         max_length=64,
         blank=True,
         help_text=_("SHA-256 of the HTML, layout version and WeasyPrint version the document must show."),
+    )
+    html = models.TextField(
+        _("HTML"),
+        blank=True,
+        editable=False,
+        help_text=_("The HTML the content hash was computed on: what the next rendering lays out."),
     )
     rendered_hash = models.CharField(
         _("rendered hash"), max_length=64, blank=True, help_text=_("Content hash of the file currently stored.")
@@ -57,7 +72,14 @@ class StoredDocument(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.title or self.object_id} ({self.language})"
+        return f"{self.kind_label} {self.title or self.object_id} ({self.language})"
+
+    @property
+    def kind_label(self) -> str:
+        from mot_portal.documents import registry
+
+        kind = registry.find(self.kind)
+        return str(kind.label) if kind else self.kind
 
     @property
     def is_ready(self) -> bool:

@@ -1,8 +1,11 @@
-"""Shared PDF machinery: HTML building, content hash, a URL fetcher that reads only project files, rendering.
+"""HTML to PDF: the HTML of a template in a language, its content hash, and WeasyPrint with a URL fetcher that
+reads only the project's static and media files.
 
-Three layers (see STYLE.md): ``document_html`` builds the HTML of a document inside ``translation.override``;
-``content_hash`` fingerprints it with the layout and WeasyPrint versions; ``pdf_render`` turns HTML into PDF
-bytes with WeasyPrint, fetching nothing but files under the static and media roots.
+Three layers: ``render_html`` builds a document's HTML inside ``translation.override`` (the
+services call it with the kind's template and context); ``content_hash`` fingerprints that HTML with the layout
+and WeasyPrint versions; ``pdf_render`` turns it into PDF bytes, fetching nothing but files under the static and
+media roots. The day of rendering is not part of the HTML that is hashed (``CREATED_PLACEHOLDER``): a document
+whose content did not change is not rendered again the next day.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
@@ -29,6 +32,8 @@ logger = logging.getLogger(__name__)
 LAYOUT_VERSION = "1"
 DATA_URL_MAX_BYTES = 32 * 1024
 DATA_URL_RE = re.compile(r"^data:(image/(?:png|jpeg|gif|webp));base64,", re.IGNORECASE)
+# Stands for the creation date in the HTML that is hashed; the date is put in when the PDF is laid out.
+CREATED_PLACEHOLDER = "@@document-created@@"
 
 
 def allowed_roots() -> list[Path]:
@@ -87,8 +92,9 @@ def content_hash(html: str) -> str:
 
 
 def render_html(template: str, context: dict, *, language: str) -> str:
+    """The HTML of ``template`` with ``context``, in ``language`` (labels, dates and numbers included)."""
     with translation.override(language):
-        return render_to_string(template, {**context, "language": language})
+        return render_to_string(template, {**context, "language": language, "document_created": CREATED_PLACEHOLDER})
 
 
 @dataclass
@@ -104,6 +110,7 @@ def pdf_render(html: str) -> RenderedPdf:
     base_url = Path(settings.BASE_DIR / "static").resolve().as_uri() + "/"
     # PDF/UA-1 variant: tagged structure, /Lang, DisplayDocTitle and the pdfuaid XMP identification.
     options = {"pdf_variant": "pdf/ua-1"}
+    html = html.replace(CREATED_PLACEHOLDER, timezone.localdate().isoformat())
     document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**options)
     data = document.write_pdf(**options)
     if fetcher.refused:

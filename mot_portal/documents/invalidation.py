@@ -1,0 +1,54 @@
+"""Refresh the documents an edit affects: once per transaction, after commit, and only those that show it.
+
+The change collector (``mot_portal.changes``) hands over each committed change set; the registry turns it into
+(kind, object id) pairs; one task refreshes them all. Deletions are worked out before the rows go (a deleted
+theme's factsheets cannot be found afterwards). Only documents that exist are refreshed, unless
+``PDF_RENDER_ON_PUBLISH`` is set (the default when a broker runs the tasks): then a public object's documents are
+prepared in both languages as soon as it changes, so the first reader gets them at once.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Model, Q
+
+from mot_portal import changes
+from mot_portal.documents import registry
+from mot_portal.documents.models import StoredDocument
+
+RESOLVED = "documents"  # the key of the pairs worked out before commit, in ChangeSet.resolved
+
+
+class DocumentsSubscriber(changes.Subscriber):
+    def deleting(self, model: type[Model], instance: Model, change_set: changes.ChangeSet) -> None:
+        # Only stored documents can need a refresh for a deletion: the kinds that have none are skipped (looked
+        # up once per transaction), so deleting thousands of rows no document shows costs one query.
+        if "stored kinds" not in change_set.memo:
+            change_set.memo["stored kinds"] = set(StoredDocument.objects.values_list("kind", flat=True).distinct())
+        kinds = change_set.memo["stored kinds"]
+        if kinds:
+            change_set.resolved[RESOLVED].update(registry.affected_by_deletion(model, instance.pk, kinds=kinds))
+
+    def committed(self, change_set: changes.ChangeSet) -> None:
+        pairs = set(change_set.resolved.get(RESOLVED, ())) | registry.affected(change_set)
+        queue_refresh(pairs)
+
+
+def queue_refresh(pairs: set[tuple[str, int]]) -> None:
+    """Queue one refresh of the documents of ``pairs`` that exist (or, with ``PDF_RENDER_ON_PUBLISH``, of
+    public objects too). Nothing is queued when none is concerned."""
+    from mot_portal.documents.tasks import refresh_documents_of
+
+    if not pairs:
+        return
+    create = settings.PDF_RENDER_ON_PUBLISH
+    kinds = {kind for kind, _id in pairs}
+    stored = StoredDocument.objects.filter(kind__in=kinds, object_id__in={object_id for _kind, object_id in pairs})
+    concerned = set(stored.values_list("kind", "object_id")) & pairs
+    if create:
+        for kind in kinds:
+            ids = [object_id for name, object_id in pairs if name == kind]
+            public = registry.get(kind).public().filter(Q(pk__in=ids)).values_list("pk", flat=True)
+            concerned.update((kind, object_id) for object_id in public)
+    if concerned:
+        refresh_documents_of.delay([[kind, object_id] for kind, object_id in sorted(concerned)], create)

@@ -1,0 +1,284 @@
+"""Writes of the PDF documents: request, render, refresh, withdraw.
+
+A document is one (kind, object, language). ``document_request`` is idempotent: it builds the HTML and queues a
+render (after commit) only when the content hash differs from what is stored or queued; it keeps that HTML, so
+the render lays out exactly what was hashed. ``document_render`` (run by the Celery task) renders to a temporary
+file and swaps it in atomically, so a reader only ever gets a complete PDF, and renders nothing when the stored
+file already shows the content. ``documents_refresh`` is what an edit queues (once per transaction, see
+``mot_portal.documents.invalidation``): it requests again the documents of the objects the edit affected, and
+withdraws those of objects that are no longer public.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone, translation
+
+from mot_portal.documents import registry
+from mot_portal.documents.models import StoredDocument
+from mot_portal.documents.registry import DocumentKind, DocumentUnavailable
+from mot_portal.documents.rendering import content_hash, pdf_render, render_html
+from mot_portal.documents.selectors import is_stale, pending_document
+
+State = StoredDocument.State
+LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
+NOT_PUBLIC = "Not public any more."
+
+
+def _transient_errors() -> tuple[type[BaseException], ...]:
+    from django.db import InterfaceError, OperationalError
+
+    errors: list[type[BaseException]] = [OperationalError, InterfaceError]
+    try:
+        from kombu.exceptions import OperationalError as BrokerError
+
+        errors.append(BrokerError)
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+
+        errors.append(RedisConnectionError)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(errors)
+
+
+# Errors a retry may fix (database, broker); every other error of a render is recorded and not retried.
+TRANSIENT_ERRORS = _transient_errors()
+
+
+def document_html(*, kind: DocumentKind, obj: Model, language: str) -> str:
+    """The HTML of a document, in ``language``."""
+    with translation.override(language):  # the context holds labels too (competence levels, theme names)
+        title = str(kind.title(obj))
+        context = kind.context(obj)
+    return render_html(kind.template, {**context, "document_title": title}, language=language)
+
+
+def _title(kind: DocumentKind, obj: Model, language: str) -> str:
+    with translation.override(language):
+        return str(kind.title(obj))[:300]
+
+
+def document_request(
+    *, kind: str, object_id: int, language: str, force: bool = False, obj: Model | None = None
+) -> StoredDocument:
+    """The stored document of (kind, object, language), queued for rendering (after commit) when its content
+    changed since the stored file, or when ``force``. Idempotent: an unchanged, ready or queued document queues
+    nothing. ``obj`` is the public object when the caller has loaded it already. Raises DocumentUnavailable for
+    an object that is not public."""
+    if language not in LANGUAGES:
+        raise ValueError(f"Unknown language {language!r}")
+    spec = registry.get(kind)
+    obj = obj if obj is not None else spec.get_public(object_id)
+    title = _title(spec, obj, language)
+    try:
+        html = document_html(kind=spec, obj=obj, language=language)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:  # a template error: record it where staff see it, and let the page say so
+        document, _created = StoredDocument.objects.update_or_create(
+            kind=kind,
+            object_id=object_id,
+            language=language,
+            defaults={"title": title, "status": State.FAILED, "error": _error_text(exc)},
+        )
+        return document
+    digest = content_hash(html)
+    with transaction.atomic():
+        document, _created = StoredDocument.objects.select_for_update().get_or_create(
+            kind=kind, object_id=object_id, language=language, defaults={"title": title}
+        )
+        lost = document.status in (State.QUEUED, State.RENDERING) and is_stale(document)
+        if not force and document.content_hash == digest and not lost:
+            # Ready with this content, queued or rendering it, or failed on it (staff render it again once the
+            # cause is fixed). Only a render whose message was lost is queued again.
+            return document
+        if not force and document.rendered_hash == digest and document.file:
+            # The content came back to what the stored file shows: nothing to render.
+            document.content_hash, document.html, document.status, document.title = digest, html, State.READY, title
+            document.save(update_fields=["content_hash", "html", "status", "title"])
+            return document
+        document.content_hash, document.html, document.title = digest, html, title
+        document.status, document.error, document.requested_at = State.QUEUED, "", timezone.now()
+        document.save(update_fields=["content_hash", "html", "title", "status", "error", "requested_at"])
+        _queue_render(document.pk, force=force)
+    return document
+
+
+def _error_text(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:5000]
+
+
+def document_for_reader(*, kind: str, object_id: int, language: str) -> StoredDocument:
+    """What a reader (page or API) gets: the stored document when ready or already on its way; otherwise it is
+    requested (queued once). Raises DocumentUnavailable for an object that is not public."""
+    document = StoredDocument.objects.filter(kind=kind, object_id=object_id, language=language).first()
+    if document is not None and document.is_ready:
+        return document
+    document = pending_document(kind=kind, object_id=object_id, language=language) or document_request(
+        kind=kind, object_id=object_id, language=language
+    )
+    document.refresh_from_db()  # without a broker, the render has just run in this process
+    return document
+
+
+def _queue_render(document_id: int, *, force: bool) -> None:
+    from mot_portal.documents.tasks import render_document
+
+    transaction.on_commit(lambda: render_document.delay(document_id, force=force))
+
+
+def document_render(*, document_id: int, force: bool = False) -> StoredDocument | None:
+    """Lay out the HTML a stored document was last requested with; swap the file in atomically. Idempotent: a
+    document whose file already shows that content is left as it is (unless ``force``). Errors that are not
+    transient mark the document failed, with the error, and are not raised (nothing would fix them on retry)."""
+    document = StoredDocument.objects.filter(pk=document_id).first()
+    if document is None:
+        return None
+    spec = registry.find(document.kind)
+    if spec is None or not spec.public().filter(pk=document.object_id).exists():
+        # Unpublished (or deleted) since it was queued: its documents go.
+        documents_withdraw(kind=document.kind, object_ids=[document.object_id])
+        return None
+    started = time.perf_counter()
+    StoredDocument.objects.filter(pk=document_id).update(
+        status=State.RENDERING, started_at=timezone.now(), attempts=document.attempts + 1
+    )
+    try:
+        html = document.html
+        if not html:  # queued before documents kept their HTML
+            html = document_html(kind=spec, obj=spec.get_public(document.object_id), language=document.language)
+        digest = content_hash(html)
+        if (
+            not force
+            and document.rendered_hash == digest
+            and document.file
+            and document.file.storage.exists(document.file.name)
+        ):
+            StoredDocument.objects.filter(pk=document_id).update(status=State.READY, content_hash=digest)
+            return StoredDocument.objects.get(pk=document_id)
+        rendered = pdf_render(html)
+        name = _store_atomically(document, _key(spec, document.object_id), digest, rendered.data)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:  # a template or rendering error: retrying would fail the same way
+        StoredDocument.objects.filter(pk=document_id).update(
+            status=State.FAILED, error=_error_text(exc), finished_at=timezone.now()
+        )
+        return StoredDocument.objects.get(pk=document_id)
+    with transaction.atomic():
+        current = StoredDocument.objects.select_for_update().get(pk=document_id)
+        previous = current.file.name if current.file else ""
+        current.file.name = name
+        current.rendered_hash = digest
+        # A newer edit may have been requested meanwhile: it stays queued (its own task renders it).
+        current.status = State.READY if current.content_hash in ("", digest) else State.QUEUED
+        current.content_hash = current.content_hash or digest
+        current.error = ""
+        current.finished_at = timezone.now()
+        current.render_seconds = time.perf_counter() - started
+        current.page_count = rendered.page_count
+        current.size_bytes = len(rendered.data)
+        current.render_count += 1
+        current.save()
+    if previous and previous != name:
+        _remove_later(previous)
+    return current
+
+
+def _key(spec: DocumentKind, object_id: int) -> str:
+    return str(spec.model._base_manager.filter(pk=object_id).values_list(spec.key_field, flat=True).get())
+
+
+def _store_atomically(document: StoredDocument, key: str, digest: str, data: bytes) -> str:
+    """Write ``data`` to a temporary file beside its final name, then rename it into place (atomic on POSIX):
+    a reader opens either the previous complete file or the new complete file."""
+    relative = f"documents/{document.kind}/{key}-{document.language}-{digest[:16]}.pdf"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".rendering-", suffix=".pdf")
+    try:
+        with os.fdopen(handle, "wb") as output:
+            output.write(data)
+            output.flush()
+            os.fsync(output.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return relative
+
+
+def _remove_later(name: str) -> None:
+    """Remove a superseded file once the new one is committed (a download may still be reading it: on POSIX an
+    open file stays readable after unlinking)."""
+
+    def remove():
+        (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)
+
+    transaction.on_commit(remove)
+
+
+@transaction.atomic
+def documents_withdraw(*, kind: str, object_ids: Iterable[int]) -> int:
+    """Withdraw the documents of objects that are no longer public: their files are removed (after commit) and
+    they are marked withdrawn; those of deleted objects are deleted. Returns how many documents were withdrawn
+    or deleted. Idempotent."""
+    spec = registry.find(kind)
+    object_ids = set(object_ids)
+    documents = StoredDocument.objects.select_for_update().filter(kind=kind, object_id__in=object_ids)
+    found = list(documents)
+    for document in found:
+        if document.file:
+            _remove_later(document.file.name)
+    existing = set(spec.model._base_manager.filter(pk__in=object_ids).values_list("pk", flat=True)) if spec else set()
+    documents.exclude(object_id__in=existing).delete()
+    documents.filter(object_id__in=existing).exclude(status=State.WITHDRAWN, file="").update(
+        status=State.WITHDRAWN, error=NOT_PUBLIC, file="", rendered_hash="", content_hash="", html=""
+    )
+    return len(found)
+
+
+def documents_refresh(*, pairs: Iterable[tuple[str, int]], create: bool = False) -> list[StoredDocument]:
+    """Request again the documents of ``pairs`` of (kind, object id) after an edit: both languages when
+    ``create`` (the object's documents are prepared as soon as it is public), otherwise those someone asked for
+    before. Unchanged content renders nothing; the documents of objects no longer public are withdrawn. Each
+    object is loaded once, and each document's HTML built once."""
+    requested: list[StoredDocument] = []
+    by_kind: dict[str, set[int]] = {}
+    for kind, object_id in pairs:
+        by_kind.setdefault(kind, set()).add(int(object_id))
+    for kind, object_ids in sorted(by_kind.items()):
+        spec = registry.find(kind)
+        if spec is None:
+            continue
+        stored: dict[int, set[str]] = {}
+        for object_id, language in StoredDocument.objects.filter(kind=kind, object_id__in=object_ids).values_list(
+            "object_id", "language"
+        ):
+            stored.setdefault(object_id, set()).add(language)
+        gone = []
+        for object_id in sorted(object_ids):
+            languages = LANGUAGES if create else tuple(code for code in LANGUAGES if code in stored.get(object_id, ()))
+            if not languages:
+                continue
+            try:
+                obj = spec.get_public(object_id)
+            except DocumentUnavailable:
+                gone.append(object_id)
+                continue
+            for language in languages:
+                requested.append(document_request(kind=kind, object_id=object_id, language=language, obj=obj))
+        if gone:
+            documents_withdraw(kind=kind, object_ids=gone)
+    return requested

@@ -1,0 +1,57 @@
+"""Celery tasks of the PDF documents: thin, taking ids; the services are idempotent, hence ``acks_late``."""
+
+from celery import shared_task
+from django.conf import settings
+
+from mot_portal.documents.services import TRANSIENT_ERRORS, document_render, documents_refresh
+
+
+# Rendering is idempotent, so a task redelivered after a worker died (acks_late, reject_on_worker_lost) renders
+# again or finds the file already there. Only transient errors are retried.
+@shared_task(
+    name="mot_portal.render_document",
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+)
+def render_document(document_id: int, force: bool = False) -> dict | None:
+    """Render one stored document (returns quietly when it is gone or no longer public)."""
+    document = document_render(document_id=document_id, force=force)
+    if document is None:
+        return None
+    return {"id": document.pk, "status": document.status, "pages": document.page_count}
+
+
+@shared_task(
+    name="mot_portal.documents.refresh",
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    max_retries=5,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+)
+def refresh_documents_of(pairs: list[list], create: bool = False) -> int:
+    """After a transaction: request again the documents of its [kind, object id] pairs (unchanged content queues
+    nothing; objects no longer public lose theirs). Idempotent."""
+    return len(documents_refresh(pairs=[(kind, int(object_id)) for kind, object_id in pairs], create=create))
+
+
+@shared_task(
+    name="mot_portal.refresh_documents",
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    max_retries=5,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def refresh_documents(kind: str, object_id: int, create: bool = False) -> int:
+    """The refresh of one object, as queued before refreshes were batched (kept for messages still in a queue
+    while a new version is deployed). Idempotent."""
+    return len(documents_refresh(pairs=[(kind, object_id)], create=create))
