@@ -60,6 +60,7 @@ format: install-dev
 bench: install-dev messages ## Print the benchmark table (SQLite, and PostgreSQL when BENCH_POSTGRES_URL is set)
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/bench_pdf.py
+	$(BIN)/python bench/bench_invalidation.py
 
 clean:
 	rm -rf $(VENV) var

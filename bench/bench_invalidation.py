@@ -136,42 +136,6 @@ def stored_documents():
     return StoredDocument.objects.all()
 
 
-def admin_post_data(response) -> dict:
-    """The POST data of an admin change form as the browser would send it unchanged (main form and inlines)."""
-    from django import forms
-    from django.db.models import Model
-
-    def encode(value):
-        if value is None or value is False:
-            return None
-        if value is True:
-            return "on"
-        if isinstance(value, Model):
-            return str(value.pk)
-        if isinstance(value, list | tuple) or (hasattr(value, "__iter__") and not isinstance(value, str)):
-            return [str(v.pk if isinstance(v, Model) else v) for v in value]
-        return str(value)
-
-    data: dict = {}
-
-    def add_form(form) -> None:
-        for name in form.fields:
-            bound = form[name]
-            if isinstance(bound.field, forms.FileField):
-                continue  # an empty file input keeps the stored file
-            value = encode(bound.value())
-            if value is not None:
-                data[bound.html_name] = value
-
-    add_form(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        add_form(formset.management_form)
-        for form in formset.forms:
-            add_form(form)
-    return data
-
-
 def stored_text(kind: str, object_id: int, language: str) -> str:
     from pypdf import PdfReader
 
@@ -187,6 +151,7 @@ def main() -> None:
         from django.test import Client
 
         from projects.models import Factsheet, Theme
+        from tests.admin_forms import admin_form_data
         from towns.models import Country
         from workplan.services import programme_import
 
@@ -199,7 +164,7 @@ def main() -> None:
         # (a) One factsheet edited in the admin: French summary, one more country, one more theme.
         factsheet = Factsheet.objects.published().filter(booklets__isnull=False).order_by("pk").first()
         url = f"/en/admin/projects/factsheet/{factsheet.pk}/change/"
-        data = admin_post_data(client.get(url))
+        data = admin_form_data(client.get(url))
         data["summary_fr"] = (data.get("summary_fr") or "") + "<p>Modifié pour la mesure.</p>"
         data["countries"] = sorted({*data.get("countries", []), str(Country.objects.get(code="LU").pk)})
         extra_theme = Theme.objects.exclude(factsheets=factsheet).order_by("pk").first()
@@ -212,7 +177,7 @@ def main() -> None:
         # (b) One theme renamed in the admin.
         theme = Theme.objects.filter(factsheets__status="published").order_by("pk").first()
         url = f"/en/admin/projects/theme/{theme.pk}/change/"
-        data = admin_post_data(client.get(url))
+        data = admin_form_data(client.get(url))
         data["name_en"] = "Renamed theme for the benchmark"
         with Counters().counting() as counters:
             response = client.post(url, data)

@@ -20,8 +20,7 @@ from missions.models import (
     RoadmapAction,
     ThematicGroup,
 )
-from mot_portal.admin import EnglishMissingMixin, PreviewMixin, ServiceAdminMixin, StatusActionsMixin
-from mot_portal.documents.admin import RenderDocumentsMixin
+from mot_portal.admin import EditorialAdmin, StatusActionsMixin
 from mot_portal.facets import year_span_counts
 from towns.models import Town
 
@@ -126,18 +125,10 @@ class TownFilter(admin.SimpleListFilter):
 
 
 @admin.register(Mission)
-class MissionAdmin(
-    ServiceAdminMixin,
-    PreviewMixin,
-    StatusActionsMixin,
-    EnglishMissingMixin,
-    RenderDocumentsMixin,
-    TabbedDjangoJqueryTranslationAdmin,
-):
+class MissionAdmin(EditorialAdmin):
     preview_url_name = "missions:mission_preview"
     document_kind = "roadmap"
     english_fields = ("title", *Mission.RICH_TEXT_FIELDS)
-    actions = [*StatusActionsMixin.actions, *RenderDocumentsMixin.actions]
     list_display = ["title", "kind", "progress", "first_year", "status", "english_missing", "page_link"]
     list_filter = ["kind", YearFilter, ("countries", admin.RelatedOnlyFieldListFilter), "themes", TownFilter]
     list_filter += ["progress", "status", "national_programme"]

@@ -6,7 +6,9 @@ from django.db.models import Model
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
+from mot_portal.documents.admin import RenderDocumentsMixin
 from mot_portal.publishing import Status, is_published, status_change_many
 
 
@@ -101,3 +103,17 @@ class ServiceAdminMixin:
         # The relations were set by the service (no ``form.save_m2m()``); the inline rows are saved here.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+
+
+class EditorialAdmin(
+    ServiceAdminMixin,
+    PreviewMixin,
+    StatusActionsMixin,
+    EnglishMissingMixin,
+    RenderDocumentsMixin,
+    TabbedDjangoJqueryTranslationAdmin,
+):
+    """The admin of a publishable record with PDF documents (factsheets, booklets, missions): saved through its
+    services, previewed, moved through the workflow, its missing English shown, its PDFs rendered."""
+
+    actions = [*StatusActionsMixin.actions, *RenderDocumentsMixin.actions]

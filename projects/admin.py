@@ -6,8 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
-from mot_portal.admin import EnglishMissingMixin, PreviewMixin, ServiceAdminMixin, StatusActionsMixin
-from mot_portal.documents.admin import RenderDocumentsMixin
+from mot_portal.admin import EditorialAdmin, ServiceAdminMixin
 from projects import services
 from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Theme
 
@@ -54,18 +53,10 @@ class EnglishMissingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Factsheet)
-class FactsheetAdmin(
-    ServiceAdminMixin,
-    PreviewMixin,
-    StatusActionsMixin,
-    EnglishMissingMixin,
-    RenderDocumentsMixin,
-    TabbedDjangoJqueryTranslationAdmin,
-):
+class FactsheetAdmin(EditorialAdmin):
     preview_url_name = "projects:factsheet_preview"
     document_kind = "factsheet"
     english_fields = ("title", *Factsheet.RICH_TEXT_FIELDS, "photo_caption")
-    actions = [*StatusActionsMixin.actions, *RenderDocumentsMixin.actions]
     list_display = ["title", "status", "published_at", "english_missing", "page_link", "updated_at"]
     list_filter = ["status", EnglishMissingFilter, "themes", "countries"]
     search_fields = ["title_fr", "title_en", "slug", "town_roles__town__name", "town_roles__town__insee_code"]
@@ -91,18 +82,10 @@ class BookletEntryInline(admin.TabularInline):
 
 
 @admin.register(Booklet)
-class BookletAdmin(
-    ServiceAdminMixin,
-    PreviewMixin,
-    StatusActionsMixin,
-    EnglishMissingMixin,
-    RenderDocumentsMixin,
-    TabbedDjangoJqueryTranslationAdmin,
-):
+class BookletAdmin(EditorialAdmin):
     preview_url_name = "projects:booklet_preview"
     document_kind = "booklet"
     english_fields = ("title", "subtitle", "introduction", "edition_label")
-    actions = [*StatusActionsMixin.actions, *RenderDocumentsMixin.actions]
     list_display = ["title", "edition_label", "status", "published_at", "english_missing", "page_link"]
     list_filter = ["status"]
     search_fields = ["title_fr", "title_en", "slug"]

@@ -107,3 +107,12 @@ def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
             yield callbacks
 
     return capture
+
+
+@pytest.fixture
+def tasks(monkeypatch, django_capture_on_commit_callbacks):
+    """``with tasks() as log:`` runs the block as a committed transaction: its on-commit callbacks run, and every
+    task queued is logged and run in this process (see tests/documents.py)."""
+    from tests.documents import task_runner
+
+    return task_runner(monkeypatch, django_capture_on_commit_callbacks)

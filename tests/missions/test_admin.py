@@ -81,3 +81,36 @@ def test_roadmap_versions_move_through_the_status_actions(client, staff_editor, 
     assert "Action de la version brouillon" in html  # version 2 is now the current one
     html = client.get(f"/en/admin/missions/mission/{missions.flash.pk}/change/").content.decode()
     assert 'name="roadmaps-TOTAL_FORMS"' in html
+
+
+def test_staff_edit_a_mission_and_its_events_through_the_service(client, staff_editor, missions):
+    """The admin writes the mission through mission_update (its years kept, its relations set) and its inline
+    rows in the same transaction; the roadmap versions' publication stays with the status actions."""
+    from missions.models import MissionEvent
+    from tests.admin_forms import admin_form_data, inline_prefix
+
+    client.force_login(staff_editor)
+    url = f"/en/admin/missions/mission/{missions.bare.pk}/change/"
+    page = client.get(url)
+    data = admin_form_data(page)
+    events = inline_prefix(page, MissionEvent)
+    data.update(
+        {
+            "start_date": "2021-03-01",
+            "end_date": "2023-06-30",
+            "date_precision": "month",
+            "towns": [str(missions.towns[0].pk)],
+            f"{events}-TOTAL_FORMS": "1",
+            f"{events}-0-kind": "webinar",
+            f"{events}-0-title_fr": "Premier webinaire",
+            f"{events}-0-position": "1",
+            f"{events}-0-date_precision": "day",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    bare = Mission.objects.get(pk=missions.bare.pk)
+    assert (bare.first_year, bare.last_year) == (2021, 2023)
+    assert list(bare.towns.all()) == [missions.towns[0]]
+    assert list(bare.events.values_list("title_fr", flat=True)) == ["Premier webinaire"]
+    assert "status" not in page.context["adminform"].form.fields  # publication: through the actions only

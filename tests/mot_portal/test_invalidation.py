@@ -9,13 +9,10 @@ counts are those of the real services.
 from __future__ import annotations
 
 import collections
-import io
 import re
-from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
-from pypdf import PdfReader
 
 from missions.models import EventParticipation, MissionEvent, NationalProgramme, RoadmapAction
 from missions.services import mission_update
@@ -25,7 +22,8 @@ from mot_portal.documents.models import StoredDocument
 from mot_portal.publishing import Status, status_change
 from projects.models import FactsheetTown, Theme
 from projects.services import TownRole, factsheet_update, theme_update
-from tests.factories import CrossBorderAreaFactory
+from tests.documents import pdf_text, store
+from tests.factories import CrossBorderAreaFactory, DepartmentFactory
 from towns.models import CrossBorderArea, Department
 from towns.services import area_update, country_update, partner_update, town_update
 from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem
@@ -33,78 +31,6 @@ from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem
 pytestmark = pytest.mark.django_db
 
 State = StoredDocument.State
-
-
-@dataclass
-class TaskLog:
-    """The tasks queued (run here at once), the document HTML built and the PDFs laid out."""
-
-    queued: list[tuple[str, tuple]]
-    html: int = 0
-    pdfs: int = 0
-
-    def names(self) -> collections.Counter:
-        return collections.Counter(name.rsplit(".", 1)[-1] for name, _args in self.queued)
-
-    def refreshed(self) -> set[tuple[str, int]]:
-        """The (kind, object id) pairs of the refresh tasks queued."""
-        return {(k, i) for name, args in self.queued if name.endswith("documents.refresh") for k, i in args[0]}
-
-    def clear(self) -> None:
-        self.queued.clear()
-        self.html = self.pdfs = 0
-
-
-@pytest.fixture
-def tasks(monkeypatch, django_capture_on_commit_callbacks):
-    """``with tasks() as log:`` runs the block as a committed transaction: its on-commit callbacks run, and every
-    task queued is logged and run in this process (the broker, if any, is not used)."""
-    from contextlib import contextmanager
-
-    from celery.app.task import Task
-
-    log = TaskLog(queued=[])
-
-    def apply_async(task, args=None, kwargs=None, **options):
-        log.queued.append((task.name, tuple(args or ())))
-        return task.apply(args=args, kwargs=kwargs)
-
-    document_html, pdf_render = services.document_html, services.pdf_render
-
-    def counted_html(**kwargs):
-        log.html += 1
-        return document_html(**kwargs)
-
-    def counted_pdf(html):
-        log.pdfs += 1
-        return pdf_render(html)
-
-    monkeypatch.setattr(Task, "apply_async", apply_async)
-    monkeypatch.setattr(services, "document_html", counted_html)
-    monkeypatch.setattr(services, "pdf_render", counted_pdf)
-
-    @contextmanager
-    def run():
-        log.clear()
-        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            yield log
-
-    return run
-
-
-def store(*pairs: tuple[str, int]) -> None:
-    """Both languages of each document, rendered and ready."""
-    for kind, object_id in pairs:
-        for language in ("fr", "en"):
-            document = services.document_request(kind=kind, object_id=object_id, language=language)
-            services.document_render(document_id=document.pk)
-            assert StoredDocument.objects.get(pk=document.pk).status == State.READY
-
-
-def pdf_text(kind: str, object_id: int, language: str) -> str:
-    document = StoredDocument.objects.get(kind=kind, object_id=object_id, language=language)
-    with document.file.open("rb") as handle:
-        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
 
 
 # --- Scenarios: one per declared dependency ------------------------------------------------------------------------
@@ -290,6 +216,7 @@ def test_every_declared_dependency_has_a_scenario():
 
 @pytest.fixture
 def stored_catalogue(catalogue):
+    DepartmentFactory(code="57", name="Moselle")  # another department a commune could move to
     catalogue.area = CrossBorderAreaFactory(slug="eurometropole", name_fr="Eurométropole", name_en="Eurometropolis")
     factsheet_update(factsheet=catalogue.care, fields={"cross_border_area": catalogue.area})
     store(
@@ -313,6 +240,7 @@ def test_an_edit_refreshes_exactly_the_documents_that_show_it(tasks, stored_cata
 
 @pytest.fixture
 def stored_missions(missions):
+    DepartmentFactory(code="57", name="Moselle")
     missions.programme = Programme.objects.get()
     missions.programme_record = NationalProgramme.objects.create(
         slug="pvd", name_fr="Petites villes de demain", name_en="Small towns of tomorrow"
@@ -570,3 +498,102 @@ def test_registered_kinds_come_from_their_apps():
     }
     with pytest.raises(ValueError, match="registered twice"):
         registry.register(registry.get("booklet").__class__(**{**registry.get("booklet").__dict__, "template": "x"}))
+
+
+# --- The fields a dependency lists are all the document shows of the record ----------------------------------------
+
+
+def _other_value(field, value):
+    """A different value for ``field`` (None when no safe one comes to mind: the field is skipped)."""
+    import datetime
+    from decimal import Decimal
+
+    from django.db import models
+
+    if field.choices:
+        others = [choice for choice, _label in field.choices if choice != value]
+        return others[0] if others else None
+    if isinstance(field, models.ForeignKey):
+        other = field.related_model._base_manager.exclude(pk=value).first()
+        return other.pk if other is not None else None
+    if isinstance(field, models.BooleanField):
+        return not value
+    if isinstance(field, models.URLField):
+        return "https://example.org/other"
+    if isinstance(field, models.CharField | models.TextField):
+        text = f"{value or ''}zz"
+        return text[-field.max_length :] if field.max_length else text
+    if isinstance(field, models.DecimalField):
+        return (value or Decimal(0)) + 1
+    if isinstance(field, models.IntegerField):
+        return (value or 0) + 1
+    if isinstance(field, models.DateField):
+        return (value or datetime.date(2020, 1, 1)) + datetime.timedelta(days=1)
+    return None
+
+
+def _html(spec, object_id: int) -> list[str]:
+    obj = spec.load(object_id)
+    return [services.document_html(kind=spec, obj=obj, language=language) for language in ("fr", "en")]
+
+
+def _fields_shown_are_declared(kinds_and_objects):
+    """For each dependency listing ``fields``, change every other field of a record the documents show: their
+    HTML must not change (else the field belongs in the list, or a change to it would leave them stale)."""
+    from django.db import IntegrityError
+    from django.db.models import FileField
+
+    checked = collections.Counter()
+    for spec, object_id in kinds_and_objects:
+        for dependency in spec.depends_on:
+            if dependency.fields is None or dependency.everywhere is not False:
+                continue
+            model = dependency.model
+            record = next(
+                (r for r in model._base_manager.order_by("pk") if object_id in dependency.objects(spec, [r.pk])), None
+            )
+            if record is None:
+                continue
+            listed = changes._concrete_fields(model, set(dependency.fields))
+            names = {f.name for f in model._meta.concrete_fields}
+            before = _html(spec, object_id)
+            for field in model._meta.concrete_fields:
+                if field.primary_key or field.attname in listed or isinstance(field, FileField):
+                    continue
+                if f"{field.name}_fr" in names:
+                    continue  # a translated field is stored in its language versions (``name_fr``…)
+                value = _other_value(field, getattr(record, field.attname))
+                if value is None:
+                    continue
+                try:
+                    with transaction.atomic():
+                        model._base_manager.filter(pk=record.pk).update(**{field.attname: value})
+                        after = _html(spec, object_id)
+                        transaction.set_rollback(True)
+                except IntegrityError:
+                    continue  # a value the database refuses: no record can have it
+                assert after == before, f"{spec.name} shows {model._meta.label}.{field.name}: add it to its fields"
+                checked[spec.name] += 1
+    return checked
+
+
+def test_what_a_factsheet_or_booklet_shows_of_other_records_is_declared(stored_catalogue):
+    from mot_portal.documents import registry as kinds
+
+    c = stored_catalogue
+    checked = _fields_shown_are_declared(
+        [
+            (kinds.get("factsheet"), c.care.pk),
+            (kinds.get("factsheet"), c.carpool.pk),
+            (kinds.get("booklet"), c.booklet.pk),
+        ]
+    )
+    assert checked["factsheet"] >= 20  # not a vacuous check: so many fields changed, none shown
+    assert checked["booklet"] >= 20
+
+
+def test_what_a_roadmap_shows_of_other_records_is_declared(stored_missions):
+    from mot_portal.documents import registry as kinds
+
+    checked = _fields_shown_are_declared([(kinds.get("roadmap"), stored_missions.flash.pk)])
+    assert checked["roadmap"] >= 25

@@ -85,3 +85,34 @@ def test_command_turns_errors_into_a_clear_message(data_dir):
     rewrite(data_dir / "communes_france_2026.csv", lambda lines: [lines[0], lines[1].replace("01001,", "1,", 1)])
     with pytest.raises(CommandError, match=r"nothing was changed: communes_france_2026.csv:2: bad INSEE code '1'"):
         call_command("import_towns", data_dir=data_dir)
+
+
+def test_a_commune_renamed_by_the_import_is_renamed_in_the_ready_pdfs(data_dir, tasks):
+    """The import writes in bulk (no model signal): it records what it changed itself, so the documents that
+    show a renamed commune are refreshed once, and nothing is queued for the rest of the 35,000 communes."""
+    from mot_portal.publishing import Status
+    from projects.services import TownRole, factsheet_create
+    from tests.documents import pdf_text, store
+
+    towns_import(data_dir=data_dir)
+    bouzonville = Town.objects.get(insee_code="57106")
+    factsheet = factsheet_create(
+        fields={"slug": "mission-test", "title_fr": "Projet de test"},
+        town_roles=[TownRole(bouzonville, "beneficiary")],
+        status=Status.PUBLISHED,
+    )
+    store(("factsheet", factsheet.pk))
+    assert "Bouzonville (Moselle)" in pdf_text("factsheet", factsheet.pk, "fr")
+
+    def rename(lines):
+        return [line.replace("57106,Bouzonville,", "57106,Bouzonville-sur-Nied,") for line in lines]
+
+    rewrite(data_dir / "communes_france_2026.csv", rename)
+    with tasks() as log:
+        towns_import(data_dir=data_dir)
+    assert log.names() == {"refresh": 1, "render_document": 2}
+    assert log.refreshed() == {("factsheet", factsheet.pk)}
+    assert "Bouzonville-sur-Nied (Moselle)" in pdf_text("factsheet", factsheet.pk, "fr")
+    with tasks() as log:
+        towns_import(data_dir=data_dir, force=True)  # loaded again, unchanged
+    assert log.queued == []

@@ -289,3 +289,26 @@ def test_another_year_never_renames_the_shared_themes(tmp_path):
     path.write_text(text, encoding="utf-8")
     programme_import(path=path)
     assert DealTheme.objects.get(number=3).name_fr == "Gestion de l'urbanisation, aménagement, sobriété foncière"
+
+
+def test_importing_the_programme_again_refreshes_its_pdfs_once_per_language(tmp_path, tasks):
+    """However many rows the import writes, one refresh for the programme; each language rendered once."""
+    from tests.documents import pdf_text, store
+
+    programme = programme_import(path=FILE, status=Programme.Status.PUBLISHED).programme
+    store(("programme", programme.pk))
+    rows = FILE.read_text(encoding="utf-8").split("\n")
+    at = next(n for n, row in enumerate(rows) if row.startswith("1.1.1\t")) + 1
+    rows.insert(at, "1.1.1\tLigne ajoutée au programme")
+    changed = tmp_path / "programme_2025.txt"
+    changed.write_text("\n".join(rows), encoding="utf-8")
+    with tasks() as log:
+        result = programme_import(path=changed)
+    assert result.updated > 100  # every item after the new line moves down
+    assert log.names() == {"refresh": 1, "render_document": 2}
+    assert log.refreshed() == {("programme", programme.pk)}
+    assert (log.html, log.pdfs) == (2, 2)
+    assert "Ligne ajoutée au programme" in pdf_text("programme", programme.pk, "fr")
+    with tasks() as log:
+        programme_import(path=changed)  # unchanged: nothing written, nothing queued
+    assert log.queued == []
