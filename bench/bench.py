@@ -163,7 +163,7 @@ def measure(backend: str, database_url: str, runs: int) -> dict:
         from missions.models import Mission
 
         rows = Mission.objects.published().order_by("slug")
-        return JsonResponse({"results": list(rows.values("slug", "title_fr", "title_en", "kind", "status")[:100])})
+        return JsonResponse({"results": list(rows.values("slug", "title_fr", "title_en", "kind", "progress")[:100])})
 
     urlconf = type(
         "BenchUrls",

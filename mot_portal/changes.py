@@ -41,13 +41,14 @@ class ChangeSet:
     ``resolved``: what subscribers worked out before commit (e.g. the documents showing a record being deleted).
     ``labels``: content labels (app label and model label) whose content version is bumped.
     ``published``: (model, pk) of publishable records whose publication status changed (published or withdrawn).
+    ``memo``: what a subscriber looked up once for the whole transaction.
     """
 
     saved: dict[type[Model], dict[int, set[str] | None]] = field(default_factory=lambda: defaultdict(dict))
     resolved: dict[str, set] = field(default_factory=lambda: defaultdict(set))
     labels: set[str] = field(default_factory=set)
-    published: set[tuple[type[Model], object]] = field(default_factory=set)  # records whose ``status`` changed
-    memo: dict = field(default_factory=dict)  # what a subscriber looked up once for the whole transaction
+    published: set[tuple[type[Model], object]] = field(default_factory=set)
+    memo: dict = field(default_factory=dict)
 
     def add(self, model: type[Model], pks: Iterable, fields: Iterable[str] | None = ALL) -> None:
         fields = None if fields is None else set(fields)
@@ -153,11 +154,6 @@ def watch_fields(model: type[Model], fields: Iterable[str] | None) -> None:
     _watched[model] = None if fields is None else {*(_watched.get(model) or set()), *fields}
 
 
-def owner_of(model: type[Model]) -> Part | None:
-    """The owner relation of a part model, or None."""
-    return _parts.get(model)
-
-
 # --- Recording ---------------------------------------------------------------------------------------------------
 
 
@@ -194,9 +190,9 @@ class _Batch:
         self.done = True
         if not self.changes:
             return
+        content_changed(self.changes.labels)  # first: the pages show the change even if a subscriber fails
         for subscriber in _subscribers:
             subscriber.committed(self.changes)
-        content_changed(self.changes.labels)
 
 
 @contextmanager
