@@ -6,7 +6,8 @@ way staff make them, with every public document (booklets, factsheets, roadmaps,
 (c) the 2025 work programme imported again with one activity line inserted.
 
 Tasks run in process (no broker), as the embedded default runs them; every task queued is counted by name, every
-top-level PDF template rendered and every WeasyPrint layout is counted. The output also checks that the renamed
+top-level PDF template rendered and every WeasyPrint layout is counted, and the SQL queries of the whole edit (the
+request and the tasks it queued). The output also checks that the renamed
 theme's new name reached the stored PDFs that show it. Runs on a fresh SQLite database with the real data
 (about a minute to load the communes).
 
@@ -65,12 +66,15 @@ class Counters:
         self.tasks: collections.Counter[str] = collections.Counter()
         self.html = 0
         self.pdfs = 0
+        self.queries = 0
 
     @contextlib.contextmanager
     def counting(self):
         import weasyprint
         from celery.app.task import Task
+        from django.db import connection
         from django.template.backends.django import Template
+        from django.test.utils import CaptureQueriesContext
 
         original_apply_async, original_render, original_layout = (
             Task.apply_async,
@@ -94,7 +98,9 @@ class Counters:
 
         Task.apply_async, Template.render, weasyprint.HTML.render = apply_async, render, layout
         try:
-            yield self
+            with CaptureQueriesContext(connection) as queries:
+                yield self
+            self.queries = len(queries)
         finally:
             Task.apply_async, Template.render, weasyprint.HTML.render = (
                 original_apply_async,
@@ -198,14 +204,14 @@ def main() -> None:
         rows.append(("(c) the 2025 programme imported again, one line inserted", counters))
 
         print(f"\nDocuments stored before the edits: {stored} (every public document, FR and EN)\n")
-        print(f"| {'edit':<72} | tasks queued | HTML built | PDFs rendered |")
-        print(f"|{'-' * 74}|-------------:|-----------:|--------------:|")
+        print(f"| {'edit':<72} | tasks queued | HTML built | PDFs rendered | SQL queries |")
+        print(f"|{'-' * 74}|-------------:|-----------:|--------------:|------------:|")
         for label, counter in rows:
             tasks = sum(counter.tasks.values())
             detail = ", ".join(f"{n} {name}" for name, n in sorted(counter.tasks.items()))
-            print(f"| {label:<72} | {tasks:>12} | {counter.html:>10} | {counter.pdfs:>13} |")
+            print(f"| {label:<72} | {tasks:>12} | {counter.html:>10} | {counter.pdfs:>13} | {counter.queries:>11} |")
             if detail:
-                print(f"|   {detail:<70} |              |            |               |")
+                print(f"|   {detail:<70} |              |            |               |             |")
 
 
 if __name__ == "__main__":

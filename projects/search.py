@@ -1,10 +1,10 @@
 """Full-text search of factsheets: PostgreSQL full-text search in French and English, a plain fallback elsewhere.
 
 On PostgreSQL each factsheet keeps two search documents (``search_fr`` with the ``french`` configuration,
-``search_en`` with ``english``), GIN-indexed and refreshed on save. Words are stemmed and matched as prefixes:
-"transfrontaliers" finds "transfrontalière", "hospital" finds "hospitals", "covoit" finds
-"covoiturage". On SQLite (the embedded default) every word must appear in
-some text field, in either language.
+``search_en`` with ``english``), GIN-indexed and refreshed by the factsheet services (a save of the record leaves
+them alone). Words are stemmed and matched as prefixes: "transfrontaliers" finds "transfrontalière", "hospital"
+finds "hospitals", "covoit" finds "covoiturage". On SQLite (the embedded default) every word must appear in some
+text field, in either language.
 """
 
 from __future__ import annotations
