@@ -141,6 +141,9 @@ def missions_content_load(*, path: Path) -> dict[str, int]:
 
 
 def _mission_create(entry: dict) -> Mission:
+    legacy = sorted({"status", "status_as_of"} & set(entry))
+    if legacy:
+        raise ValueError(f"{entry.get('slug')}: {', '.join(legacy)} is now progress / progress_as_of")
     fields = {
         "slug": entry["slug"],
         "kind": entry["kind"],

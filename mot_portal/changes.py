@@ -15,6 +15,7 @@ queued once, after commit, and never for a transaction that did not commit.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import time
 from collections import defaultdict
@@ -26,7 +27,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model
-from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_init, post_save, pre_delete, pre_save
+
+logger = logging.getLogger(__name__)
 
 ALL = None  # "every field may have changed"
 CONTENT_VERSION_PREFIX = "content-version:"
@@ -66,24 +69,30 @@ class ChangeSet:
         return bool(self.saved or self.resolved or self.labels)
 
     def with_owners(self) -> dict[type[Model], dict[int, set[str] | None]]:
-        """``saved`` with the owners of the changed parts added (as changed, every field), level by level: a
-        mission event's participants row makes its event changed, and so its mission. One query per part model
-        that changed. (A deleted part's owner was recorded when it was deleted: the row is gone now.)"""
+        """``saved`` with the owners of the changed parts added (as changed, every field), level by level until
+        no new owner comes: a mission event's participants row makes its event changed, and so its mission. One
+        query per part model and level. (A deleted part's owner, and the owner a part left, were recorded when it
+        happened: the row is gone or points elsewhere now.)"""
         saved = {model: dict(entries) for model, entries in self.saved.items()}
-        expanded: set[type[Model]] = set()
-        while pending := [m for m in saved if m in _parts and m not in expanded]:
-            for model in pending:
-                expanded.add(model)
-                part = _parts[model]
-                pks = [pk for pk, fields in saved[model].items() if fields is None or not fields <= part.ignore]
-                if not pks:
+        expanded: set[tuple[type[Model], object]] = set()
+        while True:
+            pending: dict[type[Model], list] = {}
+            for model, entries in saved.items():
+                part = _parts.get(model)
+                if part is None:
                     continue
-                owners = model._base_manager.filter(pk__in=pks).values_list(part.fk, flat=True)
-                entries = saved.setdefault(part.owner, {})
-                for owner in owners:
+                for pk, fields in entries.items():
+                    if (model, pk) not in expanded and (fields is None or not fields <= part.ignore):
+                        pending.setdefault(model, []).append(pk)
+            if not pending:
+                return saved
+            for model, pks in pending.items():
+                expanded.update((model, pk) for pk in pks)
+                part = _parts[model]
+                owners = saved.setdefault(part.owner, {})
+                for owner in model._base_manager.filter(pk__in=pks).values_list(part.fk, flat=True):
                     if owner is not None:
-                        entries[owner] = None
-        return saved
+                        owners[owner] = None
 
 
 # --- What is tracked ---------------------------------------------------------------------------------------------
@@ -136,6 +145,8 @@ def track(models: Iterable[type[Model]], *, parts: dict[type[Model], tuple[str, 
         if any(f.name == "status" for f in model._meta.concrete_fields) and hasattr(model.objects, "published"):
             _publishable.add(model)
         uid = f"content-changes-{model._meta.label_lower}"
+        if model in _parts:
+            post_init.connect(_post_init, sender=model, dispatch_uid=uid)
         pre_save.connect(_pre_save, sender=model, dispatch_uid=uid)
         post_save.connect(_post_save, sender=model, dispatch_uid=uid)
         pre_delete.connect(_pre_delete, sender=model, dispatch_uid=uid)
@@ -190,9 +201,17 @@ class _Batch:
         self.done = True
         if not self.changes:
             return
-        content_changed(self.changes.labels)  # first: the pages show the change even if a subscriber fails
+        # The transaction is committed: a failure from here on (the cache or the broker unreachable) is logged,
+        # never raised into the request that saved, and never keeps the other steps from running.
+        try:
+            content_changed(self.changes.labels)
+        except Exception:
+            logger.exception("Could not bump the content version of %s", sorted(self.changes.labels))
         for subscriber in _subscribers:
-            subscriber.committed(self.changes)
+            try:
+                subscriber.committed(self.changes)
+            except Exception:
+                logger.exception("%s failed on a committed change set", type(subscriber).__name__)
 
 
 @contextmanager
@@ -226,12 +245,22 @@ def start_new_batch(using: str = DEFAULT_DB_ALIAS) -> None:
 # --- Signal handlers ---------------------------------------------------------------------------------------------
 
 
+def _post_init(sender, instance, **kwargs) -> None:
+    """Remember which record a part belonged to when it was loaded: if it moves, both owners changed."""
+    instance._content_owner_at_load = instance.__dict__.get(_parts[sender].fk)
+
+
 def _pre_save(sender, instance, raw=False, update_fields=None, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
     """Work out what a save of a watched (or publishable) record changes, from its stored values."""
     instance._content_changed_fields = ALL if update_fields is None else {_base_name(sender, f) for f in update_fields}
     instance._content_status_changed = bool(update_fields and "status" in update_fields)
     if raw or instance._state.adding or instance.pk is None:
         return
+    part = _parts.get(sender)
+    previous = getattr(instance, "_content_owner_at_load", None)
+    if part is not None and previous is not None and previous != getattr(instance, part.fk):
+        with _changes(using) as changes:
+            changes.add(part.owner, [previous], ALL)  # moved to another record: the one it left changed too
     publishable = sender in _publishable
     watched = sender in _watched
     if not watched and not publishable:

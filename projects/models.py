@@ -140,7 +140,8 @@ class Factsheet(models.Model):
 
     def save(self, *args, **kwargs):
         sanitize_fields(self, self.RICH_TEXT_FIELDS)
-        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+        updating = not self._state.adding and self.pk is not None and not kwargs.get("force_insert")
+        if updating and kwargs.get("update_fields") is None:
             # The search documents are written by one UPDATE (projects.search), never by a save of the record:
             # a record in memory (loaded without them, or created before they were computed) keeps them intact.
             kwargs["update_fields"] = [

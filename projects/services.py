@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from mot_portal import changes
 from mot_portal.publishing import Status, status_change
 from mot_portal.services import instance_save
 from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Theme
@@ -41,17 +43,26 @@ def photo_resized_copy(*, source, max_width: int = PHOTO_MAX_WIDTH) -> ContentFi
 
 
 def _photo_refresh(factsheet: Factsheet) -> None:
-    """Keep ``photo_resized`` in step with ``photo``: made when a photo is set, removed with it. Idempotent."""
+    """Keep ``photo_resized`` in step with ``photo``: made when a photo is set, removed with it. Idempotent. The
+    copy is written around ``save()``, so the change is recorded here (the PDFs show the copy)."""
     if not factsheet.photo:
         if factsheet.photo_resized:
             factsheet.photo_resized.delete(save=False)
             Factsheet.objects.filter(pk=factsheet.pk).update(photo_resized="")
+            changes.record(Factsheet, [factsheet.pk], fields={"photo_resized"})
         return
     stem = Path(factsheet.photo.name).stem
-    if factsheet.photo_resized and Path(factsheet.photo_resized.name).stem.startswith(stem):
+    if factsheet.photo_resized and _copy_of(Path(factsheet.photo_resized.name).stem, stem):
         return
     factsheet.photo_resized.save(f"{stem}.jpg", photo_resized_copy(source=factsheet.photo), save=False)
     Factsheet.objects.filter(pk=factsheet.pk).update(photo_resized=factsheet.photo_resized.name)
+    changes.record(Factsheet, [factsheet.pk], fields={"photo_resized"})
+
+
+def _copy_of(copy_stem: str, stem: str) -> bool:
+    """Whether a resized file is the copy of the photo ``stem``: the same name, or the name the storage gave it
+    when one was taken (``stem_AbC1234``)."""
+    return copy_stem == stem or bool(re.fullmatch(rf"{re.escape(stem)}_[A-Za-z0-9]{{7}}", copy_stem))
 
 
 # --- Themes -------------------------------------------------------------------------------------------------------
@@ -181,8 +192,10 @@ def _booklet_save(booklet, fields, factsheets, status) -> Booklet:
         positions = {factsheet.pk: position for position, factsheet in enumerate(factsheets, start=1)}
         if len(positions) != len(factsheets):
             raise ValidationError({"factsheets": _("A factsheet is listed twice.")})
-        booklet.entries.exclude(factsheet__in=positions).delete()
-        existing = {entry.factsheet_id: entry for entry in booklet.entries.all()}
+        # Queried, not read from the booklet's prefetched entries (an API reader's may leave drafts out).
+        entries = BookletEntry.objects.filter(booklet=booklet)
+        entries.exclude(factsheet__in=positions).delete()
+        existing = {entry.factsheet_id: entry for entry in entries}
         for factsheet_id, position in positions.items():
             entry = existing.get(factsheet_id) or BookletEntry(booklet=booklet, factsheet_id=factsheet_id)
             if entry.pk is None or entry.position != position:

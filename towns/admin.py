@@ -5,7 +5,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
-from mot_portal.admin import PublicLinkMixin
+from mot_portal.admin import PublicLinkMixin, ServiceAdminMixin
+from towns import services
 from towns.models import Country, CrossBorderArea, DataImport, Department, Intercommunality, Partner, Region, Town
 
 
@@ -70,8 +71,13 @@ class ImportedDataAdmin(admin.ModelAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(TabbedDjangoJqueryTranslationAdmin):
+class CountryAdmin(ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin):
     """Codes come from the import; the names are translations staff may correct (the import keeps them)."""
+
+    def save_record(self, *, obj, fields, relations, change):
+        if change:
+            return services.country_update(country=obj, fields=fields)
+        return services.country_create(fields=fields)
 
     list_display = ["code", "iso3", "name", "borders_france"]
     readonly_fields = ["code", "iso3", "borders_france"]
@@ -132,7 +138,7 @@ class TownAdmin(PublicLinkMixin, ImportedDataAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+class PartnerAdmin(ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["name", "country", "competence_level", "kind"]
     list_filter = ["country", "competence_level", "kind"]
     search_fields = ["name_fr", "name_en", "intercommunality__siren", "towns__insee_code"]
@@ -141,9 +147,14 @@ class PartnerAdmin(PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
     readonly_fields = ["public_link"]
     list_select_related = ["country"]
 
+    def save_record(self, *, obj, fields, relations, change):
+        if change:
+            return services.partner_update(partner=obj, fields=fields, **relations)
+        return services.partner_create(fields=fields, **relations)
+
 
 @admin.register(CrossBorderArea)
-class CrossBorderAreaAdmin(PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+class CrossBorderAreaAdmin(ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["name", "country_codes"]
     list_filter = ["countries"]
     search_fields = ["name_fr", "name_en", "towns__insee_code"]
@@ -154,6 +165,11 @@ class CrossBorderAreaAdmin(PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("countries")
+
+    def save_record(self, *, obj, fields, relations, change):
+        if change:
+            return services.area_update(area=obj, fields=fields, **relations)
+        return services.area_create(fields=fields, **relations)
 
     @admin.display(description=_("countries"))
     def country_codes(self, obj) -> str:

@@ -70,7 +70,7 @@ class ProgrammeAdmin(PublicLinkMixin, RenderDocumentsMixin, TabbedDjangoJqueryTr
     list_display = ["year", "title", "as_of", "status", "item_count"]
     list_filter = ["status"]
     search_fields = ["title_fr", "title_en", "year"]
-    readonly_fields = ["public_link"]
+    readonly_fields = ["status", "public_link"]  # published and withdrawn by the actions (the publication service)
     inlines = [AxisInline]
     actions = ["publish", "unpublish", *RenderDocumentsMixin.actions]
     document_kind = "programme"

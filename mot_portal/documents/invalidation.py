@@ -24,7 +24,8 @@ class DocumentsSubscriber(changes.Subscriber):
         # Only stored documents can need a refresh for a deletion: the kinds that have none are skipped (looked
         # up once per transaction), so deleting thousands of rows no document shows costs one query.
         if "stored kinds" not in change_set.memo:
-            change_set.memo["stored kinds"] = set(StoredDocument.objects.values_list("kind", flat=True).distinct())
+            kinds = StoredDocument.objects.exclude(status=StoredDocument.State.WITHDRAWN).values_list("kind", flat=True)
+            change_set.memo["stored kinds"] = set(kinds.order_by().distinct())
         kinds = change_set.memo["stored kinds"]
         if kinds:
             change_set.resolved[RESOLVED].update(registry.affected_by_deletion(model, instance.pk, kinds=kinds))
@@ -34,9 +35,15 @@ class DocumentsSubscriber(changes.Subscriber):
         queue_refresh(pairs)
 
 
+# Objects per refresh task: a change shown by hundreds of documents (a country renamed) is refreshed by several
+# tasks, each well within the task time limit.
+REFRESH_CHUNK = 50
+
+
 def queue_refresh(pairs: set[tuple[str, int]]) -> None:
-    """Queue one refresh of the documents of ``pairs`` that exist (or, with ``PDF_RENDER_ON_PUBLISH``, of
-    public objects too). Nothing is queued when none is concerned."""
+    """Queue the refresh of the documents of ``pairs`` that exist and are not withdrawn (or, with
+    ``PDF_RENDER_ON_PUBLISH``, of public objects too): one task, or one per 50 objects. Nothing is queued when
+    none is concerned."""
     from mot_portal.documents.tasks import refresh_documents_of
 
     if not pairs:
@@ -44,11 +51,14 @@ def queue_refresh(pairs: set[tuple[str, int]]) -> None:
     create = settings.PDF_RENDER_ON_PUBLISH
     kinds = {kind for kind, _id in pairs}
     stored = StoredDocument.objects.filter(kind__in=kinds, object_id__in={object_id for _kind, object_id in pairs})
+    stored = stored.exclude(status=StoredDocument.State.WITHDRAWN).order_by()
     concerned = set(stored.values_list("kind", "object_id")) & pairs
     if create:
         for kind in kinds:
             ids = [object_id for name, object_id in pairs if name == kind]
             public = registry.get(kind).public().filter(Q(pk__in=ids)).values_list("pk", flat=True)
             concerned.update((kind, object_id) for object_id in public)
-    if concerned:
-        refresh_documents_of.delay([[kind, object_id] for kind, object_id in sorted(concerned)], create)
+    concerned = sorted(concerned)
+    for start in range(0, len(concerned), REFRESH_CHUNK):
+        chunk = concerned[start : start + REFRESH_CHUNK]
+        refresh_documents_of.delay([[kind, object_id] for kind, object_id in chunk], create)

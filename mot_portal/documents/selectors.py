@@ -16,7 +16,6 @@ from django.utils.text import slugify
 from mot_portal.documents import registry
 from mot_portal.documents.models import StoredDocument
 from mot_portal.documents.registry import DocumentUnavailable
-from mot_portal.publishing import Status
 
 State = StoredDocument.State
 
@@ -41,35 +40,42 @@ class ReadyDocument:
 
 def document_ready(*, kind: str, key: str, language: str) -> ReadyDocument | None:
     """The ready document of a public object, or None. This is the download path: one query, its SQL written
-    once per kind, three columns read (building an ORM query and model instance costs as much as sending a
-    small file)."""
-    sql, to_key = _ready_sql(kind)
+    once per kind (with the kind's own rule of what is public: a roadmap needs a published version too), three
+    columns read (building an ORM query and model instance costs as much as sending a small file)."""
+    sql, params, key_index, key_field = _ready_sql(kind)
     try:
-        value = to_key(key)
+        value = key_field.to_python(key)
+        key_field.run_validators(value)  # e.g. a year out of range: no document, and no out-of-range query
     except ValidationError:
         return None
+    params = [kind, language, State.READY, *params]
+    params[3 + key_index] = value
     with connection.cursor() as cursor:
-        cursor.execute(sql, [kind, language, value, Status.PUBLISHED, State.READY])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None or not row[0]:
         return None
     return ReadyDocument(kind, language, row[0], row[1])
 
 
+# Stand-ins for the key while the query is compiled (within every integer field's range: Django turns an impossible
+# value into an empty query); the key given takes their place in the parameters.
+_KEY_SENTINELS = (31_415, "\x01document-key\x01")
+
+
 @functools.cache
 def _ready_sql(kind: str):
+    """The download query of a kind, and where the object's key goes in its parameters."""
     spec = registry.get(kind)
-    model = spec.model
+    key_field = spec.model._meta.get_field(spec.key_field)
+    sentinel = next(s for s in _KEY_SENTINELS if isinstance(s, type(key_field.to_python(s))))
+    public, params = spec.public().filter(**{spec.key_field: sentinel}).values("pk").query.sql_with_params()
     quote = connection.ops.quote_name
-    key_field = model._meta.get_field(spec.key_field)
     sql = (
         f"SELECT file, rendered_hash FROM {quote(StoredDocument._meta.db_table)} "
-        "WHERE kind = %s AND language = %s AND object_id = "
-        f"(SELECT {quote(model._meta.pk.column)} FROM {quote(model._meta.db_table)} "
-        f"WHERE {quote(key_field.column)} = %s AND {quote(model._meta.get_field('status').column)} = %s) "
-        "AND status = %s"
+        f"WHERE kind = %s AND language = %s AND status = %s AND object_id IN ({public})"
     )
-    return sql, key_field.to_python
+    return sql, list(params), list(params).index(sentinel), key_field
 
 
 def document_lookup(kind: str, key: str) -> int:

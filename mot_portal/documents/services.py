@@ -11,6 +11,7 @@ withdraws those of objects that are no longer public.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import time
@@ -28,6 +29,7 @@ from mot_portal.documents.registry import DocumentKind, DocumentUnavailable
 from mot_portal.documents.rendering import content_hash, pdf_render, render_html
 from mot_portal.documents.selectors import is_stale, pending_document
 
+logger = logging.getLogger(__name__)
 State = StoredDocument.State
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 NOT_PUBLIC = "Not public any more."
@@ -69,49 +71,58 @@ def _title(kind: DocumentKind, obj: Model, language: str) -> str:
         return str(kind.title(obj))[:300]
 
 
-def document_request(
-    *, kind: str, object_id: int, language: str, force: bool = False, obj: Model | None = None
-) -> StoredDocument:
+def document_request(*, kind: str, object_id: int, language: str, force: bool = False) -> StoredDocument:
     """The stored document of (kind, object, language), queued for rendering (after commit) when its content
     changed since the stored file, or when ``force``. Idempotent: an unchanged, ready or queued document queues
-    nothing. ``obj`` is the public object when the caller has loaded it already. Raises DocumentUnavailable for
-    an object that is not public."""
+    nothing. Raises DocumentUnavailable for an object that is not public.
+
+    The document's row is locked before the object is read: of two requests racing after two edits, the later
+    one reads (and keeps) the later content."""
     if language not in LANGUAGES:
         raise ValueError(f"Unknown language {language!r}")
     spec = registry.get(kind)
-    obj = obj if obj is not None else spec.get_public(object_id)
-    title = _title(spec, obj, language)
+    with transaction.atomic():
+        document = _locked(kind, object_id, language)
+        obj = spec.get_public(object_id)  # not public: the exception rolls the new row back
+        return _request(spec, document, obj, force=force)
+
+
+def _locked(kind: str, object_id: int, language: str) -> StoredDocument:
+    document, _created = StoredDocument.objects.select_for_update().get_or_create(
+        kind=kind, object_id=object_id, language=language
+    )
+    return document
+
+
+def _request(spec: DocumentKind, document: StoredDocument, obj: Model, *, force: bool) -> StoredDocument:
+    """Build the document's HTML from ``obj`` and queue a render when it changed (the row is locked)."""
     try:
-        html = document_html(kind=spec, obj=obj, language=language)
+        with transaction.atomic():  # a savepoint: an error here leaves the transaction usable
+            title = _title(spec, obj, document.language)
+            html = document_html(kind=spec, obj=obj, language=document.language)
     except TRANSIENT_ERRORS:
         raise
     except Exception as exc:  # a template error: record it where staff see it, and let the page say so
-        document, _created = StoredDocument.objects.update_or_create(
-            kind=kind,
-            object_id=object_id,
-            language=language,
-            defaults={"title": title, "status": State.FAILED, "error": _error_text(exc)},
-        )
+        # The content hash is cleared: once the cause is fixed, the same content is requested again.
+        document.status, document.error, document.content_hash, document.html = State.FAILED, _error_text(exc), "", ""
+        document.save(update_fields=["status", "error", "content_hash", "html"])
         return document
     digest = content_hash(html)
-    with transaction.atomic():
-        document, _created = StoredDocument.objects.select_for_update().get_or_create(
-            kind=kind, object_id=object_id, language=language, defaults={"title": title}
-        )
-        lost = document.status in (State.QUEUED, State.RENDERING) and is_stale(document)
-        if not force and document.content_hash == digest and not lost:
-            # Ready with this content, queued or rendering it, or failed on it (staff render it again once the
-            # cause is fixed). Only a render whose message was lost is queued again.
-            return document
-        if not force and document.rendered_hash == digest and document.file:
-            # The content came back to what the stored file shows: nothing to render.
-            document.content_hash, document.html, document.status, document.title = digest, html, State.READY, title
-            document.save(update_fields=["content_hash", "html", "status", "title"])
-            return document
-        document.content_hash, document.html, document.title = digest, html, title
-        document.status, document.error, document.requested_at = State.QUEUED, "", timezone.now()
-        document.save(update_fields=["content_hash", "html", "title", "status", "error", "requested_at"])
-        _queue_render(document.pk, force=force)
+    lost = document.status in (State.QUEUED, State.RENDERING) and is_stale(document)
+    if not force and document.content_hash == digest and not lost:
+        # Ready with this content, queued or rendering it, or failed on it (staff render it again once the
+        # cause is fixed). Only a render whose message was lost is queued again.
+        return document
+    if not force and document.rendered_hash == digest and document.file:
+        # The content came back to what the stored file shows: nothing to render.
+        document.content_hash, document.html, document.status, document.title = digest, html, State.READY, title
+        document.error = ""
+        document.save(update_fields=["content_hash", "html", "status", "title", "error"])
+        return document
+    document.content_hash, document.html, document.title = digest, html, title
+    document.status, document.error, document.requested_at = State.QUEUED, "", timezone.now()
+    document.save(update_fields=["content_hash", "html", "title", "status", "error", "requested_at"])
+    _queue_render(document.pk, force=force)
     return document
 
 
@@ -141,9 +152,10 @@ def _queue_render(document_id: int, *, force: bool) -> None:
 def document_render(*, document_id: int, force: bool = False) -> StoredDocument | None:
     """Lay out the HTML a stored document was last requested with; swap the file in atomically. Idempotent: a
     document whose file already shows that content is left as it is (unless ``force``). Errors that are not
-    transient mark the document failed, with the error, and are not raised (nothing would fix them on retry)."""
+    transient mark the document failed, with the error, and are not raised (nothing would fix them on retry).
+    A document withdrawn while it was rendering stays withdrawn, and the file just made is removed."""
     document = StoredDocument.objects.filter(pk=document_id).first()
-    if document is None:
+    if document is None or document.status == State.WITHDRAWN:
         return None
     spec = registry.find(document.kind)
     if spec is None or not spec.public().filter(pk=document.object_id).exists():
@@ -151,9 +163,9 @@ def document_render(*, document_id: int, force: bool = False) -> StoredDocument 
         documents_withdraw(kind=document.kind, object_ids=[document.object_id])
         return None
     started = time.perf_counter()
-    StoredDocument.objects.filter(pk=document_id).update(
-        status=State.RENDERING, started_at=timezone.now(), attempts=document.attempts + 1
-    )
+    rendering = StoredDocument.objects.filter(pk=document_id).exclude(status=State.WITHDRAWN)
+    if not rendering.update(status=State.RENDERING, started_at=timezone.now(), attempts=document.attempts + 1):
+        return None
     try:
         html = document.html
         if not html:  # queued before documents kept their HTML
@@ -165,19 +177,29 @@ def document_render(*, document_id: int, force: bool = False) -> StoredDocument 
             and document.file
             and document.file.storage.exists(document.file.name)
         ):
-            StoredDocument.objects.filter(pk=document_id).update(status=State.READY, content_hash=digest)
-            return StoredDocument.objects.get(pk=document_id)
+            # The file shows it already. (A newer request, if any, stays queued: its own task renders it.)
+            StoredDocument.objects.filter(pk=document_id, content_hash__in=("", digest)).update(status=State.READY)
+            return StoredDocument.objects.filter(pk=document_id).first()
         rendered = pdf_render(html)
         name = _store_atomically(document, _key(spec, document.object_id), digest, rendered.data)
     except TRANSIENT_ERRORS:
         raise
     except Exception as exc:  # a template or rendering error: retrying would fail the same way
-        StoredDocument.objects.filter(pk=document_id).update(
+        StoredDocument.objects.filter(pk=document_id).exclude(status=State.WITHDRAWN).update(
             status=State.FAILED, error=_error_text(exc), finished_at=timezone.now()
         )
-        return StoredDocument.objects.get(pk=document_id)
+        return StoredDocument.objects.filter(pk=document_id).first()
     with transaction.atomic():
-        current = StoredDocument.objects.select_for_update().get(pk=document_id)
+        current = StoredDocument.objects.select_for_update().filter(pk=document_id).first()
+        if (
+            current is None
+            or current.status == State.WITHDRAWN
+            or not spec.public().filter(pk=current.object_id).exists()
+        ):
+            # Withdrawn or deleted while it rendered: the new file must not stay reachable.
+            if current is None or current.file.name != name:
+                (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)
+            return current
         previous = current.file.name if current.file else ""
         current.file.name = name
         current.rendered_hash = digest
@@ -252,33 +274,39 @@ def documents_withdraw(*, kind: str, object_ids: Iterable[int]) -> int:
 def documents_refresh(*, pairs: Iterable[tuple[str, int]], create: bool = False) -> list[StoredDocument]:
     """Request again the documents of ``pairs`` of (kind, object id) after an edit: both languages when
     ``create`` (the object's documents are prepared as soon as it is public), otherwise those someone asked for
-    before. Unchanged content renders nothing; the documents of objects no longer public are withdrawn. Each
-    object is loaded once, and each document's HTML built once."""
+    before (and not withdrawn). Unchanged content renders nothing; the documents of objects no longer public are
+    withdrawn. Each object is read once, after its documents are locked, and each document's HTML built once.
+    An object that fails is logged and does not keep the others from being refreshed."""
     requested: list[StoredDocument] = []
-    by_kind: dict[str, set[int]] = {}
-    for kind, object_id in pairs:
-        by_kind.setdefault(kind, set()).add(int(object_id))
-    for kind, object_ids in sorted(by_kind.items()):
+    for kind, object_id in sorted({(kind, int(object_id)) for kind, object_id in pairs}):
         spec = registry.find(kind)
         if spec is None:
             continue
-        stored: dict[int, set[str]] = {}
-        for object_id, language in StoredDocument.objects.filter(kind=kind, object_id__in=object_ids).values_list(
-            "object_id", "language"
-        ):
-            stored.setdefault(object_id, set()).add(language)
-        gone = []
-        for object_id in sorted(object_ids):
-            languages = LANGUAGES if create else tuple(code for code in LANGUAGES if code in stored.get(object_id, ()))
-            if not languages:
-                continue
-            try:
-                obj = spec.get_public(object_id)
-            except DocumentUnavailable:
-                gone.append(object_id)
-                continue
-            for language in languages:
-                requested.append(document_request(kind=kind, object_id=object_id, language=language, obj=obj))
-        if gone:
-            documents_withdraw(kind=kind, object_ids=gone)
+        try:
+            requested.extend(_refresh_object(spec, object_id, create=create))
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:
+            logger.exception("Could not refresh the %s documents of object %s", kind, object_id)
     return requested
+
+
+@transaction.atomic
+def _refresh_object(spec: DocumentKind, object_id: int, *, create: bool) -> list[StoredDocument]:
+    stored = StoredDocument.objects.select_for_update().filter(kind=spec.name, object_id=object_id)
+    documents = {document.language: document for document in stored}
+    if create:
+        languages = LANGUAGES
+    else:
+        languages = tuple(code for code in LANGUAGES if code in documents and documents[code].status != State.WITHDRAWN)
+    if not languages:
+        return []
+    try:
+        obj = spec.get_public(object_id)
+    except DocumentUnavailable:
+        documents_withdraw(kind=spec.name, object_ids=[object_id])
+        return []
+    return [
+        _request(spec, documents.get(language) or _locked(spec.name, object_id, language), obj, force=False)
+        for language in languages
+    ]

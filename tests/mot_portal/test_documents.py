@@ -10,11 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import TemplateSyntaxError
 from pypdf import PdfReader
 
+from missions.models import Roadmap
 from mot_portal.documents import registry, selectors, services
 from mot_portal.documents.models import StoredDocument
 from mot_portal.documents.rendering import pdf_render
 from mot_portal.documents.services import document_render, document_request, documents_refresh
 from mot_portal.publishing import Status, status_change
+from projects.models import Factsheet
 from projects.services import factsheet_update
 
 pytestmark = pytest.mark.django_db
@@ -335,3 +337,35 @@ def test_programme_document_has_codes_tokens_and_theme_index(missions):
     assert "Token" in text
     assert "Theme index" in text
     assert "Cross-border Deal themes" in text
+
+
+def test_the_download_path_applies_each_kinds_rule_of_what_is_public(client, missions):
+    """A roadmap PDF is public while its mission and one of its roadmap versions are: unpublishing the version
+    takes the ready file out of reach at once, before any refresh runs. Keys that name nothing are 404."""
+    _render("roadmap", missions.flash.pk, "en")
+    url = "/en/documents/roadmap/mission-flash/en/"
+    assert client.get(url).status_code == 200
+    Roadmap.objects.filter(mission=missions.flash).update(status=Status.DRAFT)  # no refresh has run yet
+    assert StoredDocument.objects.get(kind="roadmap", language="en").status == State.READY
+    assert client.get(url).status_code == 404
+    for path in ("/en/documents/programme/99999999999/en/", "/en/documents/programme/20x5/en/"):
+        assert client.get(path).status_code == 404
+
+
+def test_a_document_withdrawn_while_it_renders_stays_withdrawn(catalogue, settings, monkeypatch):
+    document = document_request(kind="factsheet", object_id=catalogue.care.pk, language="fr")
+    StoredDocument.objects.filter(pk=document.pk).update(status=State.QUEUED, file="", rendered_hash="")
+    layout = services.pdf_render
+
+    def unpublished_meanwhile(html):
+        rendered = layout(html)
+        status_change(obj=Factsheet.objects.get(pk=catalogue.care.pk), status=Status.DRAFT)
+        services.documents_withdraw(kind="factsheet", object_ids=[catalogue.care.pk])  # what the refresh runs
+        return rendered
+
+    monkeypatch.setattr(services, "pdf_render", unpublished_meanwhile)
+    document_render(document_id=document.pk)
+    withdrawn = StoredDocument.objects.get(pk=document.pk)
+    assert (withdrawn.status, withdrawn.file.name) == (State.WITHDRAWN, "")
+    folder = settings.MEDIA_ROOT / "documents" / "factsheet"
+    assert not list(folder.glob("*.pdf"))  # the file just made is not left behind

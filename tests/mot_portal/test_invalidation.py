@@ -597,3 +597,68 @@ def test_what_a_roadmap_shows_of_other_records_is_declared(stored_missions):
 
     checked = _fields_shown_are_declared([(kinds.get("roadmap"), stored_missions.flash.pk)])
     assert checked["roadmap"] >= 25
+
+
+# --- Rows that move, levels of rows, many objects ------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_roadmaps(stored_missions):
+    """The flash mission and the webinars, both with a published roadmap and their PDFs stored."""
+    from missions.models import Roadmap
+
+    m = stored_missions
+    roadmap = Roadmap.objects.create(mission=m.bare, version=1, summary_fr="<p>Webinaires.</p>")
+    status_change(obj=roadmap, status=Status.PUBLISHED)
+    MissionEvent.objects.create(mission=m.bare, kind="webinar", title_fr="Webinaire", position=1)
+    store(("roadmap", m.bare.pk))
+    return m
+
+
+def test_a_row_moved_to_another_record_refreshes_both(tasks, two_roadmaps):
+    m = two_roadmaps
+    event = MissionEvent.objects.filter(mission=m.flash).order_by("position").last()
+    with tasks() as log:
+        event.mission = m.bare
+        event.save()
+    assert log.refreshed() == {("roadmap", m.flash.pk), ("roadmap", m.bare.pk)}
+    assert "Ateliers" not in pdf_text("roadmap", m.flash.pk, "fr")
+    assert "Ateliers" in pdf_text("roadmap", m.bare.pk, "fr")
+
+
+def test_rows_of_rows_reach_their_record_whatever_the_order(tasks, two_roadmaps):
+    m = two_roadmaps
+    with tasks() as log:
+        event = MissionEvent.objects.get(mission=m.bare)
+        event.title_fr = "Webinaire de lancement"
+        event.save()  # a row (an event) of the webinars…
+        participation = EventParticipation.objects.filter(event__mission=m.flash).first()
+        participation.count = 12
+        participation.save()  # …then a row of a row (participants of an event) of the flash mission
+    assert log.refreshed() == {("roadmap", m.flash.pk), ("roadmap", m.bare.pk)}
+
+
+def test_a_change_shown_by_many_documents_is_refreshed_in_chunks(tasks, db):
+    from mot_portal.documents.invalidation import REFRESH_CHUNK, queue_refresh
+
+    StoredDocument.objects.bulk_create(
+        StoredDocument(kind="factsheet", object_id=n, language="fr", status=State.READY) for n in range(1, 121)
+    )
+    with tasks() as log:
+        queue_refresh({("factsheet", n) for n in range(1, 121)})
+    sizes = [len(args[0]) for name, args in log.queued if name.endswith("documents.refresh")]
+    assert sizes == [REFRESH_CHUNK, REFRESH_CHUNK, 120 - 2 * REFRESH_CHUNK]
+    assert not StoredDocument.objects.exists()  # no such factsheets: their documents went
+
+
+def test_a_failed_document_recovers_once_its_template_is_fixed(stored_catalogue, monkeypatch):
+    import dataclasses
+
+    c = stored_catalogue
+    spec = registry.get("factsheet")
+    monkeypatch.setitem(registry._kinds, "factsheet", dataclasses.replace(spec, template="pdf/broken.html"))
+    failed = services.document_request(kind="factsheet", object_id=c.care.pk, language="fr")
+    assert failed.status == State.FAILED
+    monkeypatch.setitem(registry._kinds, "factsheet", spec)
+    recovered = services.document_request(kind="factsheet", object_id=c.care.pk, language="fr")
+    assert (recovered.status, recovered.error) == (State.READY, "")  # the stored file shows this content

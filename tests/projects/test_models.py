@@ -191,3 +191,19 @@ def test_seed_pages_render_well_with_their_empty_fields(client, seeded, lang):
     joeuf = client.get(localized_url("towns:town_detail", lang, insee_code="54280")).content.decode()
     assert ("Role not stated" if lang == "en" else "Rôle non précisé") in joeuf
     assert "/maison-des-frontaliers-joeuf-briey/" in joeuf
+
+
+def test_a_factsheet_copied_as_a_new_record_keeps_its_search_documents_apart(catalogue):
+    copy = Factsheet.objects.get(pk=catalogue.care.pk)
+    copy.pk, copy.slug = None, "maison-de-sante-copie"
+    copy.save()  # the usual copy idiom: inserted, not forced into an update
+    assert Factsheet.objects.filter(slug__startswith="maison-de-sante").count() == 2
+
+
+def test_the_resized_copy_is_recognised_by_its_exact_name():
+    from projects.services import _copy_of
+
+    assert _copy_of("pont", "pont")
+    assert _copy_of("pont_AbC1234", "pont")  # the name the storage gave when "pont.jpg" was taken
+    assert not _copy_of("pont_2", "pont")
+    assert not _copy_of("pont-neuf", "pont")

@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, path: Path, **options):
         try:
             created = projects_content_load(path=path)
-        except (OSError, json.JSONDecodeError, KeyError, ObjectDoesNotExist, ValidationError) as exc:
+        except (OSError, json.JSONDecodeError, KeyError, ValueError, ObjectDoesNotExist, ValidationError) as exc:
             # The load is one transaction: nothing was written.
             raise CommandError(f"Load stopped, nothing was changed: {path.name}: {exc!r}") from exc
         self.stdout.write(", ".join(f"{n} {kind} created" for kind, n in created.items()) + ".")
