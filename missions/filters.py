@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from missions.models import Mission, NationalProgramme, Roadmap
-from mot_portal.filters import FacetFilterSet, SearchFilter, YearFilter
+from mot_portal.filters import FacetFilterSet, ManyToManyCodeFilter, SearchFilter, YearFilter
 from projects.models import Theme
 from towns.models import Country, Town
 from workplan.models import NODE_CODE_REGEX, WorkItem
@@ -39,19 +39,17 @@ class MissionFilter(FacetFilterSet):
         label=_("Year"),
         help_text=_("A year the mission covers (from its first to its last year)."),
     )
-    country = django_filters.ModelChoiceFilter(
+    country = ManyToManyCodeFilter(
         field_name="countries",
         queryset=Country.objects.all(),
         to_field_name="code",
-        method="filter_country",
         label=_("Neighbouring country"),
         help_text=_("ISO alpha-2 code of a neighbouring country the mission concerns, e.g. LU."),
     )
-    theme = django_filters.ModelChoiceFilter(
+    theme = ManyToManyCodeFilter(
         field_name="themes",
         queryset=Theme.objects.all(),
         to_field_name="slug",
-        method="filter_theme",
         label=_("Theme"),
         help_text=_("Slug of a theme, e.g. mobility."),
     )
@@ -92,12 +90,6 @@ class MissionFilter(FacetFilterSet):
     def filter_year(self, queryset, name, value):
         year = int(value)
         return queryset.filter(first_year__lte=year, last_year__gte=year)
-
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(pk__in=Mission.countries.through.objects.filter(country=value).values("mission"))
-
-    def filter_theme(self, queryset, name, value):
-        return queryset.filter(pk__in=Mission.themes.through.objects.filter(theme=value).values("mission"))
 
     def filter_town(self, queryset, name, value):
         return queryset.filter(pk__in=missions_covering_town(value))

@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.conf import settings
+from django.core.validators import EMPTY_VALUES
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
@@ -33,6 +34,18 @@ class SearchFilter(django_filters.CharFilter):
             lookup = "exact" if field.startswith("=") else "icontains"
             condition |= Q(**{f"{field.lstrip('=')}__{lookup}": value})
         return queryset.filter(condition)
+
+
+class ManyToManyCodeFilter(django_filters.ModelChoiceFilter):
+    """A related record given by its code (``to_field_name``), through the many-to-many relation ``field_name``:
+    a sub-query on the relation's table, so that each record stays one row (no join repeats it)."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        relation = qs.model._meta.get_field(self.field_name)
+        links = relation.remote_field.through.objects.filter(**{relation.m2m_reverse_field_name(): value})
+        return qs.filter(pk__in=links.values(relation.m2m_field_name()))
 
 
 class FacetFilterSet(django_filters.FilterSet):

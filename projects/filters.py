@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from mot_portal.filters import FacetFilterSet, YearFilter
+from mot_portal.filters import FacetFilterSet, ManyToManyCodeFilter, YearFilter
 from projects.models import Factsheet, FactsheetTown, Theme
 from projects.search import factsheets_search
 from towns.models import Country, Department, Town
@@ -25,19 +25,17 @@ class FactsheetFilter(FacetFilterSet):
         label=_("Search"),
         help_text=_("Words in the factsheet, in French or English."),
     )
-    country = django_filters.ModelChoiceFilter(
+    country = ManyToManyCodeFilter(
         field_name="countries",
         queryset=Country.objects.all(),
         to_field_name="code",
-        method="filter_country",
         label=_("Neighbouring country"),
         help_text=_("ISO alpha-2 code of a country the project spans, e.g. BE."),
     )
-    theme = django_filters.ModelChoiceFilter(
+    theme = ManyToManyCodeFilter(
         field_name="themes",
         queryset=Theme.objects.all(),
         to_field_name="slug",
-        method="filter_theme",
         label=_("Theme"),
         help_text=_("Slug of a theme, e.g. health."),
     )
@@ -80,12 +78,6 @@ class FactsheetFilter(FacetFilterSet):
 
     def filter_search(self, queryset, name, value):
         return factsheets_search(queryset, value)
-
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(pk__in=Factsheet.countries.through.objects.filter(country=value).values("factsheet"))
-
-    def filter_theme(self, queryset, name, value):
-        return queryset.filter(pk__in=Factsheet.themes.through.objects.filter(theme=value).values("factsheet"))
 
     def filter_department(self, queryset, name, value):
         return queryset.filter(pk__in=FactsheetTown.objects.filter(town__department=value).values("factsheet"))
