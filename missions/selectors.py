@@ -20,7 +20,7 @@ from missions.models import (
     RoadmapAction,
     ThematicGroup,
 )
-from mot_portal.facets import ChoiceFacet, FacetValue, RelatedFacet, YearSpanFacet, facet_counts
+from mot_portal.facets import ChoiceFacet, RelatedFacet, YearSpanFacet
 from mot_portal.publishing import Status
 from projects.models import Booklet, Factsheet, Theme
 from towns.models import Country, CrossBorderArea, Partner, Town
@@ -225,6 +225,7 @@ def participants_by_country(mission: Mission) -> list[dict]:
 # --- Facets ---------------------------------------------------------------------------------------
 
 
+# The facets of the missions list (page and counts: mot_portal.facets.faceted_list, one query each).
 FACETS = (
     ChoiceFacet("kind", Mission, "kind", Mission.Kind.choices),
     YearSpanFacet("year", Mission, "first_year", "last_year"),
@@ -235,12 +236,6 @@ FACETS = (
     RelatedFacet("town", Town, "missions", "insee_code", label=lambda t: t.name, order=("name", "insee_code")),
     RelatedFacet("programme", NationalProgramme, "missions", "slug", label=lambda p: p.name, order=("name_fr",)),
 )
-
-
-def mission_facets(*, filterset) -> dict[str, list[FacetValue]]:
-    """Counts per value of each facet with every *other* filter applied (one query per facet); a selected
-    value stays listed, with 0, when the other filters leave it no mission."""
-    return facet_counts(filterset=filterset, facets=FACETS)
 
 
 # --- Traceability from the other apps -------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
@@ -10,29 +9,15 @@ from django.utils.cache import add_never_cache_headers
 from missions import selectors
 from missions.filters import MissionPageFilter
 from missions.models import Mission
-from mot_portal.facets import active_filters, empty_facets
-from mot_portal.filters import title_order
-from mot_portal.pagination import page_number
+from mot_portal.facets import faceted_list
 
 PAGE_SIZE = 20
 
 
 def mission_list(request: HttpRequest) -> HttpResponse:
-    base = selectors.mission_list()
-    filterset = MissionPageFilter(request.GET, queryset=base)
-    if filterset.is_valid():
-        missions = filterset.sorted_qs(title_order())
-        facets = selectors.mission_facets(filterset=filterset)
-    else:
-        missions = base.none()
-        facets = empty_facets(selectors.FACETS)
-    page = Paginator(missions, PAGE_SIZE).get_page(page_number(request.GET.get("page")))
-    active = active_filters(facets)
-    return render(
-        request,
-        "missions/mission_list.html",
-        {"filter": filterset, "page": page, "facets": facets, "active_filters": active},
-    )
+    filterset = MissionPageFilter(request.GET, queryset=selectors.mission_list())
+    context = faceted_list(request, filterset=filterset, facets=selectors.FACETS, page_size=PAGE_SIZE)
+    return render(request, "missions/mission_list.html", context)
 
 
 def _mission_page(request: HttpRequest, mission: Mission, *, preview: bool, version: int | None = None):

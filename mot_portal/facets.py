@@ -11,7 +11,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Model, QuerySet
+
+from mot_portal.filters import title_order
+from mot_portal.pagination import page_number
 
 
 @dataclass
@@ -133,13 +137,22 @@ def facet_counts(*, filterset, facets: Sequence[Facet]) -> dict[str, list[FacetV
     return result
 
 
-def empty_facets(facets: Sequence[Facet]) -> dict[str, list[FacetValue]]:
-    """What a list page shows when its filters are invalid: every facet, with no value."""
-    return {facet.name: [] for facet in facets}
-
-
 def active_filters(facets: dict[str, list[FacetValue]]) -> list[dict]:
     """The selected facet values, for the removable filter chips of a list page."""
     return [
         {"name": name, "label": value.label} for name, values in facets.items() for value in values if value.selected
     ]
+
+
+def faceted_list(request, *, filterset, facets: Sequence[Facet], page_size: int) -> dict:
+    """The context of a list page with facets (factsheets, missions): the filter form, a page of the records in
+    the order chosen (``filterset.sorted_qs``), the counts of each facet and the chips of the active filters. With
+    an invalid filter, no record and no count, and the form says which parameter is wrong."""
+    if filterset.is_valid():
+        records = filterset.sorted_qs(title_order())
+        counts = facet_counts(filterset=filterset, facets=facets)
+    else:
+        records = filterset.queryset.none()
+        counts = {facet.name: [] for facet in facets}
+    page = Paginator(records, page_size).get_page(page_number(request.GET.get("page")))
+    return {"filter": filterset, "page": page, "facets": counts, "active_filters": active_filters(counts)}

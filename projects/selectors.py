@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from mot_portal.facets import ChoiceFacet, FacetValue, RelatedFacet, YearSpanFacet, facet_counts
+from mot_portal.facets import ChoiceFacet, RelatedFacet, YearSpanFacet
 from mot_portal.publishing import Status
 from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Theme
 from towns.models import Country, Department, Town
@@ -39,6 +39,7 @@ def factsheet_booklets(*, factsheet: Factsheet) -> QuerySet[Booklet]:
     return Booklet.objects.published().filter(entries__factsheet=factsheet).order_by("-edition_date", "title")
 
 
+# The facets of the factsheets list (page and counts: mot_portal.facets.faceted_list, one query each).
 FACETS = (
     RelatedFacet("country", Country, "factsheets", "code", label=lambda c: c.name, order=("code",)),
     RelatedFacet("theme", Theme, "factsheets", "slug", label=lambda t: t.name, order=("position", "slug")),
@@ -65,12 +66,6 @@ FACETS = (
     ChoiceFacet("role", FactsheetTown, "role", FactsheetTown.Role.choices, relation="factsheet"),
     YearSpanFacet("year", Factsheet, "start_year", "end_year"),
 )
-
-
-def factsheet_facets(*, filterset) -> dict[str, list[FacetValue]]:
-    """Counts per value of each facet, with every *other* filter applied (one query per facet); ``filterset``
-    is a valid FactsheetFilter."""
-    return facet_counts(filterset=filterset, facets=FACETS)
 
 
 def home_figures() -> dict:

@@ -2,15 +2,12 @@
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from missions.selectors import factsheet_missions
-from mot_portal.facets import active_filters, empty_facets
-from mot_portal.filters import title_order
-from mot_portal.pagination import page_number
+from mot_portal.facets import faceted_list
 from projects import selectors
 from projects.filters import FactsheetPageFilter
 from projects.models import Booklet, Factsheet
@@ -19,21 +16,9 @@ PAGE_SIZE = 20
 
 
 def factsheet_list(request: HttpRequest) -> HttpResponse:
-    base = selectors.factsheet_list()
-    filterset = FactsheetPageFilter(request.GET, queryset=base)
-    if filterset.is_valid():
-        factsheets = filterset.sorted_qs(title_order())
-        facets = selectors.factsheet_facets(filterset=filterset)
-    else:
-        factsheets = base.none()
-        facets = empty_facets(selectors.FACETS)
-    page = Paginator(factsheets, PAGE_SIZE).get_page(page_number(request.GET.get("page")))
-    active = active_filters(facets)
-    return render(
-        request,
-        "projects/factsheet_list.html",
-        {"filter": filterset, "page": page, "facets": facets, "active_filters": active},
-    )
+    filterset = FactsheetPageFilter(request.GET, queryset=selectors.factsheet_list())
+    context = faceted_list(request, filterset=filterset, facets=selectors.FACETS, page_size=PAGE_SIZE)
+    return render(request, "projects/factsheet_list.html", context)
 
 
 def _factsheet_page(request: HttpRequest, factsheet: Factsheet, *, preview: bool) -> HttpResponse:
