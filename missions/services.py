@@ -31,9 +31,6 @@ from projects.models import Booklet, Factsheet, Theme
 from towns.models import Country, CrossBorderArea, Intercommunality, Partner, Town
 from workplan.models import WorkItem
 
-MISSION_RELATIONS = ("towns", "intercommunalities", "cross_border_areas", "countries", "themes", "workplan_actions",
-                     "factsheets", "booklets")  # fmt: skip
-
 
 @transaction.atomic
 def mission_create(*, fields: Mapping[str, Any], status: str | None = None, **relations: Iterable | None) -> Mission:
@@ -53,11 +50,6 @@ def mission_update(
 
 
 def _mission_save(mission: Mission, fields, relations, status) -> Mission:
-    unknown = sorted(set(relations) - set(MISSION_RELATIONS))
-    if unknown:
-        raise ValueError(f"A mission has no relation {', '.join(unknown)}")
-    if "status" in fields or "published_at" in fields:
-        raise ValueError("A mission's publication changes through status= (see mot_portal.publishing).")
     instance_save(instance=mission, fields=fields, relations=relations)
     if status:
         status_change(obj=mission, status=status)

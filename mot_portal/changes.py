@@ -14,6 +14,7 @@ queued once, after commit, and never for a transaction that did not commit.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -28,6 +29,8 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_init, post_save, pre_delete, pre_save
+
+from mot_portal.publishing import is_publishable
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +145,7 @@ def track(models: Iterable[type[Model]], *, parts: dict[type[Model], tuple[str, 
         if model in _tracked:
             continue
         _tracked.add(model)
-        if any(f.name == "status" for f in model._meta.concrete_fields) and hasattr(model.objects, "published"):
+        if is_publishable(model):
             _publishable.add(model)
         uid = f"content-changes-{model._meta.label_lower}"
         if model in _parts:
@@ -332,18 +335,24 @@ def _concrete_fields(model: type[Model], names: set[str] | None) -> dict[str, st
     """attname → field name, for the fields ``names`` (``None``: every field but the automatic dates). A
     translated field is compared through its language versions (``name_fr``, ``name_en``: the field itself only
     reads the active language)."""
+    return dict(_field_map(model, None if names is None else frozenset(names)))
+
+
+@functools.cache
+def _field_map(model: type[Model], names: frozenset[str] | None) -> tuple[tuple[str, str], ...]:
+    """``_concrete_fields``, worked out once per model and field list (it runs on every watched save)."""
     codes = {code for code, _name in settings.LANGUAGES}
     fields = {f.name: f for f in model._meta.concrete_fields}
     translated = {name for name in fields if all(f"{name}_{code}" in fields for code in codes)}
-    concrete: dict[str, str] = {}
+    mapping = []
     for field_ in fields.values():
         base, _sep, suffix = field_.name.rpartition("_")
         if field_.name in translated or field_.primary_key or getattr(field_, "auto_now", False):
             continue
         name = base if base in translated and suffix in codes else field_.name
         if names is None or name in names:
-            concrete[field_.attname] = name
-    return concrete
+            mapping.append((field_.attname, name))
+    return tuple(mapping)
 
 
 # --- Content version ---------------------------------------------------------------------------------------------

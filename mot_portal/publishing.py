@@ -35,6 +35,14 @@ def is_published(obj) -> bool:
     return getattr(obj, "status", None) == Status.PUBLISHED
 
 
+PUBLICATION_FIELDS = ("status", "published_at")
+
+
+def is_publishable(model) -> bool:
+    """A model with the publication workflow (a ``status`` of these choices and a ``published()`` queryset)."""
+    return any(f.name == "status" for f in model._meta.concrete_fields) and hasattr(model.objects, "published")
+
+
 @transaction.atomic
 def status_change(*, obj: models.Model, status: str) -> models.Model:
     """Move a publishable record to ``status``; publishing sets ``published_at`` the first time, where the model

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.db.models import Model
 
+from mot_portal.publishing import PUBLICATION_FIELDS, is_publishable
+
 M = TypeVar("M", bound=Model)
 
 
@@ -22,6 +24,8 @@ def instance_save(*, instance: M, fields: Mapping[str, Any], relations: Mapping[
     unknown = sorted({*fields} - known) + sorted({*dict(relations)} - many_to_many)
     if unknown:
         raise ValueError(f"{opts.label} has no field {', '.join(unknown)}")
+    if is_publishable(type(instance)) and set(fields) & set(PUBLICATION_FIELDS):
+        raise ValueError(f"A {opts.verbose_name}'s publication changes through status_change (mot_portal.publishing).")
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.full_clean()

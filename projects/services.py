@@ -128,8 +128,6 @@ def factsheet_update(
 
 
 def _factsheet_save(factsheet, fields, countries, themes, town_roles, partner_roles, status) -> Factsheet:
-    if "status" in fields or "published_at" in fields:
-        raise ValueError("A factsheet's publication changes through status= (see mot_portal.publishing).")
     instance_save(instance=factsheet, fields=fields, relations={"countries": countries, "themes": themes})
     if town_roles is not None:
         _rows_replace(factsheet.town_roles, FactsheetTown, {"factsheet": factsheet}, town_roles, ("town", "role"))
@@ -146,8 +144,9 @@ def _factsheet_save(factsheet, fields, countries, themes, town_roles, partner_ro
 def _rows_replace(manager, model, owner: dict, wanted: Iterable, key: tuple[str, ...]) -> None:
     """Make the rows of ``manager`` exactly ``wanted`` (objects with the ``key`` attributes): rows already there
     are kept, the others deleted, the missing ones created."""
-    wanted_keys = {tuple(getattr(item, name).pk if hasattr(getattr(item, name), "pk") else getattr(item, name)
-                         for name in key): item for item in wanted}  # fmt: skip
+    wanted_keys = {
+        tuple(getattr(getattr(item, name), "pk", getattr(item, name)) for name in key): item for item in wanted
+    }
     attnames = [model._meta.get_field(name).attname for name in key]
     existing = {tuple(row[1:]): row[0] for row in manager.values_list("pk", *attnames)}
     stale = [pk for row_key, pk in existing.items() if row_key not in wanted_keys]
@@ -185,8 +184,6 @@ def booklet_update(
 
 
 def _booklet_save(booklet, fields, factsheets, status) -> Booklet:
-    if "status" in fields or "published_at" in fields:
-        raise ValueError("A booklet's publication changes through status= (see mot_portal.publishing).")
     instance_save(instance=booklet, fields=fields)
     if factsheets is not None:
         positions = {factsheet.pk: position for position, factsheet in enumerate(factsheets, start=1)}

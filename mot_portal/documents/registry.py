@@ -105,9 +105,6 @@ class DocumentKind:
     title: Callable[[Model], str]  # in the active language
     depends_on: tuple[Dependency, ...] = field(default_factory=tuple)
 
-    def key(self, obj: Model) -> str:
-        return str(getattr(obj, self.key_field))
-
     def get_public(self, object_id: int) -> Model:
         try:
             return self.load(object_id)
