@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 ALL = None  # "every field may have changed"
 CONTENT_VERSION_PREFIX = "content-version:"
+# The content kind every change bumps: what a whole page (which may show anything) is cached under.
+SITE = "site"
 CONTENT_VERSION_TIMEOUT = None  # kept until bumped (a lost key only starts a new version: see content_version)
 
 
@@ -366,6 +368,7 @@ def content_changed(kinds: Iterable[str]) -> None:
     earlier value that old cached pages were stored under."""
     kinds = set(kinds)
     if kinds:
+        kinds.add(SITE)
         cache.set_many({f"{CONTENT_VERSION_PREFIX}{kind}": _token() for kind in kinds}, CONTENT_VERSION_TIMEOUT)
 
 

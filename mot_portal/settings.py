@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "mot_portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: a cached page costs two cache round trips and no query (mot_portal/cache.py).
+    "mot_portal.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -227,6 +229,62 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # PDF documents (mot_portal/documents/): prepare a published object's PDFs as soon as it is saved when a
 # worker renders them; with eager tasks (no broker) they are rendered when first asked for.
 PDF_RENDER_ON_PUBLISH = os.environ.get("PDF_RENDER_ON_PUBLISH", "1" if CELERY_BROKER_URL else "0") == "1"
+
+# --- Cache (issue 11) ----------------------------------------------------------------------------------
+# CACHE_URL (or REDIS_URL) selects Redis (django-redis) for the page cache, the content versions, throttling and
+# the parts of pages computed once per content version; without it, a local in-process cache (one process only:
+# fine for `make run`, not for several web processes). Redis must use its own logical database, never the
+# broker's: a broker's queues must not be evicted, and a cache must be free to evict.
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+
+
+def _redis_location(url: str) -> tuple[str, str]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port or 6379}", (parts.path.strip("/") or "0")
+
+
+if CACHE_URL:
+    if CELERY_BROKER_URL.startswith("redis") and _redis_location(CACHE_URL) == _redis_location(CELERY_BROKER_URL):
+        raise ImproperlyConfigured(
+            "CACHE_URL and CELERY_BROKER_URL use the same Redis database: give the cache its own (e.g. /1)."
+        )
+    CACHES = {
+        "default": {
+            # https://github.com/jazzband/django-redis#configure-as-cache-backend
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "mot"),
+            "TIMEOUT": 300,
+            "OPTIONS": {
+                # A cache that does not answer within half a second is skipped (the page is computed), not awaited.
+                "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("CACHE_CONNECT_TIMEOUT", "0.5")),
+                "SOCKET_TIMEOUT": float(os.environ.get("CACHE_TIMEOUT", "0.5")),
+                # Redis down: every cache read misses and every write is dropped (logged); no request fails.
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "mot-portal",
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# How long a cached page or page part is kept (seconds; 0 turns the page cache off). Entries are never stale:
+# the content version in their key changes with every committed edit. This only bounds memory, and how long
+# a page could outlive an edit made while the cache itself was unreachable.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Parts of pages computed once per content version (home figures, facet choices): on even when pages are not.
+PART_CACHE_SECONDS = int(os.environ.get("PART_CACHE_SECONDS", "600"))
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/health/", "/ready/", "/static/", "/media/"]
+# Identifies the deployed code in cache keys (e.g. a git revision or image tag); by default a hash of the code.
+RELEASE = os.environ.get("RELEASE", "")
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -6,12 +6,16 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from mot_portal.cache import cached_per_version
+
 
 def home(request: HttpRequest, *, figures: Iterable[Callable[[], dict]] = ()) -> HttpResponse:
-    """The home page; ``figures`` are the apps' selectors of its figures (given by the URL configuration)."""
+    """The home page; ``figures`` are the apps' selectors of its figures (given by the URL configuration), each
+    computed once per content version of its app."""
     context: dict = {}
     for selector in figures:
-        context.update(selector())
+        app = selector.__module__.partition(".")[0]
+        context.update(cached_per_version(f"home:{selector.__module__}.{selector.__qualname__}", [app], selector))
     return render(request, "home.html", context)
 
 

@@ -40,6 +40,17 @@ def media_root(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache(settings):
+    """Each test starts with an empty cache (the database is rolled back between tests, the cache is not), and
+    with the page cache off: tests edit data without committing, which the page cache would not see. The page
+    cache has its own tests (tests/mot_portal/test_page_cache.py), which turn it on."""
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = settings.PART_CACHE_SECONDS = 0
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def pdfs_on_request_only(settings):
     """Publishing does not prepare PDFs unless a test asks for it (PDF_RENDER_ON_PUBLISH)."""
     settings.PDF_RENDER_ON_PUBLISH = False

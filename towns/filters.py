@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from mot_portal.filters import SearchFilter
+from mot_portal.widgets import fast_selects
 from towns.models import Country, CrossBorderArea, Department, Intercommunality, Partner, Region, Town
 
 
@@ -167,6 +168,7 @@ class TownPageFilter(TownFilterBase):
         for name, field in self.form.fields.items():
             if name != "search":
                 field.help_text = ""
+        fast_selects(self.form)
 
     SORTS = {
         "population": (F("population").asc(nulls_last=True),),

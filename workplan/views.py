@@ -2,8 +2,10 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 
 from missions.selectors import workitem_missions
+from mot_portal.cache import cached_per_version
 from workplan import selectors
 from workplan.forms import ProgrammeFilterForm
 from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem
@@ -32,7 +34,22 @@ def programme_detail(request: HttpRequest, year: int) -> HttpResponse:
         request.GET or None, axes=axes, deal_themes=deal_themes, transversal_themes=transversal_themes
     )
     filters = form.filters() if form.is_bound else selectors.ProgrammeFilters()
-    view = selectors.programme_view(programme=programme, filters=filters)
+    # The tree and its rendering depend only on the programme's records and the filters: worked out once per
+    # content version of the work programme (the recursive templates were most of the page's cost).
+    key = f"programme:{programme.pk}:{filters!r}"
+    view = cached_per_version(
+        f"{key}:view",
+        ["workplan"],
+        lambda: selectors.programme_view(programme=programme, filters=filters),
+        language=False,
+    )
+    tree = cached_per_version(
+        f"{key}:tree",
+        ["workplan"],
+        lambda: render_to_string(
+            "workplan/_tree.html", {"programme": programme, "filters": filters, "view": view}, request=request
+        ),
+    )
     form.add_counts(view.facets)
     return render(
         request,
@@ -42,6 +59,7 @@ def programme_detail(request: HttpRequest, year: int) -> HttpResponse:
             "form": form,
             "filters": filters,
             "view": view,
+            "tree": tree,
             "deal_facets": [(t, view.facets["deal"][t.number]) for t in deal_themes],
             "transversal_facets": [(t, view.facets["transversal"][t.slug]) for t in transversal_themes],
             "axis_facets": [(a, view.facets["axis"][a.code]) for a in axes],

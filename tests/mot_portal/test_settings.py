@@ -49,3 +49,18 @@ def test_health_endpoint(client):
     response = client.get("/health/")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_the_cache_may_not_share_the_brokers_redis_database():
+    refused = manage("check", CACHE_URL="redis://127.0.0.1:6379/3", CELERY_BROKER_URL="redis://127.0.0.1:6379/3")
+    assert refused.returncode != 0
+    assert "same Redis database" in refused.stderr
+    default_db = manage("check", CACHE_URL="redis://127.0.0.1:6379", CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
+    assert "same Redis database" in default_db.stderr
+    own = manage(
+        "shell", "-v", "0", "-c", "from django.conf import settings; o = settings.CACHES['default']; "
+        "print(o['BACKEND'], o['LOCATION'], o['OPTIONS']['IGNORE_EXCEPTIONS'])",
+        CACHE_URL="redis://127.0.0.1:6379/1", CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+    )  # fmt: skip
+    assert own.returncode == 0, own.stderr
+    assert own.stdout.split() == ["django_redis.cache.RedisCache", "redis://127.0.0.1:6379/1", "True"]

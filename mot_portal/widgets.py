@@ -1,0 +1,49 @@
+"""Form widgets of the public filter forms, rendered without the template engine.
+
+Django renders a ``<select>`` through one template per option; on the towns page (a hundred departments, regions,
+countries, sort orders) that was the largest cost of the page. ``FastSelect`` builds the same HTML from the same
+context (``Select.get_context``) with plain string joins; ``fast_selects(form)`` gives a form's single selects
+that renderer. A test checks the HTML is the one Django's templates produce.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+
+def _attrs(attrs: dict) -> str:
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        parts.append(f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"')
+    return "".join(parts)
+
+
+class FastSelect(forms.Select):
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        lines = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                lines.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in group_choices:
+                lines.append(
+                    f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+                    f"{conditional_escape(option['label'])}</option>\n"
+                )
+            if group_name:
+                lines.append("\n  </optgroup>")
+        lines.append("\n</select>")
+        # Every piece above is escaped: the join is safe.
+        return mark_safe("".join(lines))
+
+
+def fast_selects(form: forms.Form) -> forms.Form:
+    """Render the single-choice selects of ``form`` with ``FastSelect`` (same HTML, no template per option)."""
+    for field in form.fields.values():
+        if type(field.widget) is forms.Select:
+            field.widget.__class__ = FastSelect
+    return form

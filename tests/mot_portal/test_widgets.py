@@ -1,0 +1,40 @@
+"""FastSelect renders exactly what Django's select templates render."""
+
+import pytest
+from django import forms
+
+from mot_portal.widgets import FastSelect, fast_selects
+from tests.factories import CountryFactory
+from towns.filters import TownPageFilter
+from towns.models import Town
+
+pytestmark = pytest.mark.django_db
+
+
+class Sample(forms.Form):
+    plain = forms.ChoiceField(choices=[("", "All"), ("a", "A & <b>"), ("b", 'Quote "b"')], required=False)
+    grouped = forms.ChoiceField(choices=[("Group <1>", [("x", "X"), ("y", "Y")]), ("z", "Z")])
+
+
+@pytest.mark.parametrize("data", [{}, {"plain": "a", "grouped": "y"}, {"plain": "<script>", "grouped": "?"}])
+def test_the_html_is_the_one_of_the_templates(data):
+    expected = Sample(data)
+    fast = fast_selects(Sample(data))
+    assert isinstance(fast.fields["plain"].widget, FastSelect)
+    for name in ("plain", "grouped"):
+        assert str(fast[name]) == str(expected[name])
+
+
+def test_the_towns_filters_render_as_before():
+    CountryFactory(code="BE", iso3="BEL", name_fr="Belgique", name_en="Belgium")
+    data = {"border_country": "BE", "sort": "distance", "department": "99"}
+    fast = TownPageFilter(data, queryset=Town.objects.all())
+    assert isinstance(fast.form.fields["border_country"].widget, FastSelect)
+    fast.form.is_valid()
+    plain = TownPageFilter(data, queryset=Town.objects.all())
+    for field in plain.form.fields.values():
+        field.widget.__class__ = forms.Select if isinstance(field.widget, FastSelect) else field.widget.__class__
+    plain.form.is_valid()
+    for name in fast.form.fields:
+        assert str(fast.form[name]) == str(plain.form[name]), name
+    assert 'value="BE" selected' in str(fast.form["border_country"])
