@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test install install-dev messages migrate data lint format bench vendor clean
+.PHONY: run test install install-dev messages migrate data lint format bench load vendor clean
 
 run: install messages migrate data ## Install, migrate, load the real data and serve on $(HOST):$(PORT)
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (Ctrl-C to stop)."
@@ -61,6 +61,9 @@ bench: install-dev messages ## Print the benchmark table (SQLite, and PostgreSQL
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_invalidation.py
+
+load: install-dev messages ## Load benchmark of the production stack (gunicorn, PostgreSQL, Redis, wrk): see bench/load.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var
