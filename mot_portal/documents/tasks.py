@@ -68,6 +68,7 @@ def refresh_documents(kind: str, object_id: int, create: bool = False) -> int:
 @shared_task(
     name="mot_portal.documents.reconcile",
     ignore_result=True,
+    acks_late=True,
     autoretry_for=TRANSIENT_ERRORS,
     max_retries=0,  # beat runs it again soon
     soft_time_limit=120,
