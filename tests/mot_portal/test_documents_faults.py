@@ -357,3 +357,25 @@ def test_readiness_with_a_broker_and_workers_of_both_queues(client, broker, own_
         response, elapsed = _timed(lambda: client.get("/ready/"))
         assert (response.status_code, response.json()["checks"]["broker"]) == (503, "unavailable")
         assert elapsed < BOUND
+
+
+# --- The stack ----------------------------------------------------------------------------------------------------
+
+
+def test_the_compose_stack_runs_a_worker_per_queue_and_one_beat():
+    import yaml
+
+    services = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())["services"]
+    commands = {name: " ".join(service.get("command") or []) for name, service in services.items()}
+    assert "-Q documents" in commands["worker-documents"]
+    assert "--concurrency=1" in commands["worker-documents"]
+    assert "--max-memory-per-child" in commands["worker-documents"]
+    assert "-Q celery" in commands["worker"]
+    assert " beat " in commands["beat"]
+    assert services["beat"]["deploy"]["replicas"] == 1
+    assert all("healthcheck" in services[name] for name in ("worker-documents", "worker", "beat"))
+    assert [name for name, command in commands.items() if " beat " in command] == ["beat"]
+    # The queues the workers consume are the ones tasks are routed to.
+    assert settings.CELERY_TASK_ROUTES["mot_portal.render_document"]["queue"] == "documents"
+    assert settings.CELERY_TASK_DEFAULT_QUEUE == "celery"
+    assert "mot_portal.documents.reconcile" in {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
