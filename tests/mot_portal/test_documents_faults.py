@@ -379,3 +379,21 @@ def test_the_compose_stack_runs_a_worker_per_queue_and_one_beat():
     assert settings.CELERY_TASK_ROUTES["mot_portal.render_document"]["queue"] == "documents"
     assert settings.CELERY_TASK_DEFAULT_QUEUE == "celery"
     assert "mot_portal.documents.reconcile" in {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+
+def test_with_the_broker_down_the_admin_render_action_says_the_pdfs_come_later(catalogue, broker, staff_editor):
+    client = Client()
+    client.force_login(staff_editor)
+    with broker(f"redis://127.0.0.1:{_free_port()}/0"):
+        response, elapsed = _timed(
+            lambda: client.post(
+                "/en/admin/projects/factsheet/",
+                {"action": "render_documents", "_selected_action": [catalogue.care.pk]},
+                follow=True,
+            )
+        )
+    assert response.status_code == 200
+    assert elapsed < 2 * BOUND, elapsed  # two documents, each tried once
+    messages = [str(message) for message in response.context["messages"]]
+    assert "The PDF service is unavailable at the moment: 2 document(s) will be rendered once it is back." in messages
+    assert StoredDocument.objects.filter(kind="factsheet", error__startswith="Could not be queued").count() == 2
