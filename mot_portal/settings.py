@@ -225,10 +225,51 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Two queues: PDF rendering (heavy: few processes, recycled by memory) and the default one for light tasks
+# (refreshes, reconciliation), so a long booklet never delays them. Each has its own worker (docker-compose.yml).
+DOCUMENTS_QUEUE = os.environ.get("CELERY_DOCUMENTS_QUEUE", "documents")
+CELERY_TASK_ROUTES = {"mot_portal.render_document": {"queue": DOCUMENTS_QUEUE}}
+# A worker started without -Q consumes both (development); production runs one worker per queue (-Q).
+CELERY_TASK_QUEUES = {CELERY_TASK_DEFAULT_QUEUE: {}, DOCUMENTS_QUEUE: {}}  # routing key = name
+# A dead or unreachable broker must cost a web request about a second, not 19: the publish, the connection and
+# the result store each give up quickly (the caller records what could not be queued, for the reconciliation).
+BROKER_TIMEOUT_SECONDS = float(os.environ.get("CELERY_BROKER_TIMEOUT", "0.5"))
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+CELERY_BROKER_TRANSPORT_OPTIONS.update(
+    socket_connect_timeout=BROKER_TIMEOUT_SECONDS,
+    socket_timeout=5,  # a broker that vanishes without closing the connection (above the 1 s BRPOP timeout)
+)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT_SECONDS
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
+}
+# Celery beat (one instance) runs the reconciliation: renders and refreshes that could not be queued, renders
+# whose worker died (see PDF_RENDER_LEASE_SECONDS).
+PDF_RECONCILE_SECONDS = float(os.environ.get("PDF_RECONCILE_SECONDS", "15"))
+CELERY_BEAT_SCHEDULE = {
+    "documents-reconcile": {
+        "task": "mot_portal.documents.reconcile",
+        "schedule": PDF_RECONCILE_SECONDS,
+        "options": {"expires": PDF_RECONCILE_SECONDS},  # a backlog of reconciliations is one too many
+    },
+}
 
 # PDF documents (mot_portal/documents/): prepare a published object's PDFs as soon as it is saved when a
 # worker renders them; with eager tasks (no broker) they are rendered when first asked for.
 PDF_RENDER_ON_PUBLISH = os.environ.get("PDF_RENDER_ON_PUBLISH", "1" if CELERY_BROKER_URL else "0") == "1"
+# A rendering worker refreshes the document's heartbeat every PDF_RENDER_HEARTBEAT_SECONDS; a render whose
+# heartbeat is older than PDF_RENDER_LEASE_SECONDS lost its worker and is queued again (by the reconciliation or
+# the next reader). Workers note that they are alive every PDF_WORKER_HEARTBEAT_SECONDS; when none consuming the
+# documents queue was seen for PDF_WORKER_SEEN_SECONDS, a document waiting that long says the service is down.
+PDF_RENDER_LEASE_SECONDS = float(os.environ.get("PDF_RENDER_LEASE_SECONDS", "30"))
+PDF_RENDER_HEARTBEAT_SECONDS = float(os.environ.get("PDF_RENDER_HEARTBEAT_SECONDS", "5"))
+PDF_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("PDF_WORKER_HEARTBEAT_SECONDS", "10"))
+PDF_WORKER_SEEN_SECONDS = float(os.environ.get("PDF_WORKER_SEEN_SECONDS", "60"))
+# What /ready/ requires: with READY_REQUIRE_WORKER off, a missing worker is reported but the node stays ready
+# (pages are served; only PDFs wait).
+READY_REQUIRE_WORKER = env_bool("READY_REQUIRE_WORKER", default=True)
+READY_TIMEOUT_SECONDS = float(os.environ.get("READY_TIMEOUT_SECONDS", "1"))
 
 # --- Cache (issue 11) ----------------------------------------------------------------------------------
 # CACHE_URL (or REDIS_URL) selects Redis (django-redis) for the page cache, the content versions, throttling and

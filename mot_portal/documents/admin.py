@@ -48,11 +48,13 @@ class StoredDocumentAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Render again"), permissions=["change"])
     def render_again(self, request, queryset):
-        queued = 0
+        queued, requested = 0, []
         for document in queryset:
             try:
-                document_request(
-                    kind=document.kind, object_id=document.object_id, language=document.language, force=True
+                requested.append(
+                    document_request(
+                        kind=document.kind, object_id=document.object_id, language=document.language, force=True
+                    )
                 )
                 queued += 1
             except registry.DocumentUnavailable:
@@ -61,6 +63,20 @@ class StoredDocumentAdmin(admin.ModelAdmin):
                 )
         self.message_user(
             request, _("%(count)d document(s) queued for rendering.") % {"count": queued}, messages.SUCCESS
+        )
+        warn_if_not_queued(self, request, requested)
+
+
+def warn_if_not_queued(model_admin, request, documents) -> None:
+    """Say so when the broker was unavailable: the documents are rendered later (by the reconciliation)."""
+    ids = [document.pk for document in documents]
+    failed = sum(document.queue_failed for document in StoredDocument.objects.filter(pk__in=ids))
+    if failed:
+        model_admin.message_user(
+            request,
+            _("The PDF service is unavailable at the moment: %(count)d document(s) will be rendered once it is back.")
+            % {"count": failed},
+            messages.WARNING,
         )
 
 
@@ -72,17 +88,20 @@ class RenderDocumentsMixin:
 
     @admin.action(description=_("Render the PDFs (FR and EN)"), permissions=["change"])
     def render_documents(self, request, queryset):
-        queued, skipped = 0, 0
+        queued, skipped, requested = 0, 0, []
         for obj in queryset:
             for language in LANGUAGES:
                 try:
-                    document_request(kind=self.document_kind, object_id=obj.pk, language=language, force=True)
+                    requested.append(
+                        document_request(kind=self.document_kind, object_id=obj.pk, language=language, force=True)
+                    )
                     queued += 1
                 except registry.DocumentUnavailable:
                     skipped += 1
         self.message_user(
             request, _("%(count)d document(s) queued for rendering.") % {"count": queued}, messages.SUCCESS
         )
+        warn_if_not_queued(self, request, requested)
         if skipped:
             self.message_user(
                 request,

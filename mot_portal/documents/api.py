@@ -10,9 +10,9 @@ from rest_framework.decorators import action
 
 from mot_portal.documents.models import StoredDocument
 from mot_portal.documents.registry import DocumentUnavailable
-from mot_portal.documents.selectors import ReadyDocument
+from mot_portal.documents.selectors import ReadyDocument, waiting_problem
 from mot_portal.documents.services import LANGUAGES, document_for_reader
-from mot_portal.documents.views import RETRY_AFTER_SECONDS, document_file_response
+from mot_portal.documents.views import RETRY_AFTER_SECONDS, UNAVAILABLE_RETRY_AFTER_SECONDS, document_file_response
 
 
 class PdfRenderer(renderers.BaseRenderer):
@@ -57,7 +57,8 @@ class DocumentActionMixin:
         },
         description="The PDF in one language. 200 with the file when ready; otherwise 202 with "
         '`{"status": "queued"|"rendering", "retry_after": seconds}` and a `Retry-After` header (the request '
-        "queues the rendering); 503 when rendering failed.",
+        "queues the rendering); 503 when rendering failed, or with `Retry-After` when the rendering service is "
+        'temporarily unavailable (`"detail"` says so; ask again later: what was asked is prepared once it is back).',
     )
     @action(
         detail=True,
@@ -82,6 +83,13 @@ class DocumentActionMixin:
         body = {"status": document.status, "retry_after": RETRY_AFTER_SECONDS, "url": request.build_absolute_uri()}
         if document.status == StoredDocument.State.FAILED:
             return JsonResponse({**body, "retry_after": None, "detail": _("Rendering failed.")}, status=503)
+        if waiting_problem(document):
+            detail = _("The service that prepares PDFs is temporarily unavailable. Try again later.")
+            response = JsonResponse(
+                {**body, "retry_after": UNAVAILABLE_RETRY_AFTER_SECONDS, "detail": detail}, status=503
+            )
+            response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
+            return response
         response = JsonResponse(body, status=202)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -43,7 +43,9 @@ REFRESH_CHUNK = 50
 def queue_refresh(pairs: set[tuple[str, int]]) -> None:
     """Queue the refresh of the documents of ``pairs`` that exist and are not withdrawn (or, with
     ``PDF_RENDER_ON_PUBLISH``, of public objects too): one task, or one per 50 objects. Nothing is queued when
-    none is concerned."""
+    none is concerned. When the broker is unavailable (the saved edit is not failed for it), the refreshes are
+    kept in the database (``PendingRefresh``) and the reconciliation runs them once it is back."""
+    from mot_portal.documents.services import queue_task, refreshes_postpone
     from mot_portal.documents.tasks import refresh_documents_of
 
     if not pairs:
@@ -61,4 +63,6 @@ def queue_refresh(pairs: set[tuple[str, int]]) -> None:
     concerned = sorted(concerned)
     for start in range(0, len(concerned), REFRESH_CHUNK):
         chunk = concerned[start : start + REFRESH_CHUNK]
-        refresh_documents_of.delay([[kind, object_id] for kind, object_id in chunk], create)
+        if not queue_task(refresh_documents_of, [[kind, object_id] for kind, object_id in chunk], create):
+            refreshes_postpone(concerned[start:], create=create)  # one failed publish is enough to wait
+            return

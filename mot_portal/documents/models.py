@@ -4,6 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The start of ``StoredDocument.error`` when a rendering could not be handed to the queue (broker unavailable).
+QUEUE_FAILED = "Could not be queued"
+
 
 def validate_kind(value: str) -> None:
     """A kind some app registered (see ``mot_portal.documents.registry``)."""
@@ -55,7 +58,19 @@ class StoredDocument(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0, help_text=_("Renderings started."))
     render_count = models.PositiveIntegerField(_("renders"), default=0, help_text=_("Renderings completed."))
     requested_at = models.DateTimeField(_("requested at"), null=True, blank=True, help_text=_("Last queued."))
+    dispatched_at = models.DateTimeField(
+        _("dispatched at"),
+        null=True,
+        blank=True,
+        help_text=_("When the last rendering was handed to the queue (empty: not yet, or the queue was unavailable)."),
+    )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True, help_text=_("Last rendering started."))
+    heartbeat_at = models.DateTimeField(
+        _("heartbeat at"),
+        null=True,
+        blank=True,
+        help_text=_("Last sign of life of the worker rendering it: an old one means the worker was lost."),
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True, help_text=_("Last rendering ended."))
     render_seconds = models.FloatField(
         _("render time (s)"), null=True, blank=True, help_text=_("Seconds the last rendering took.")
@@ -82,5 +97,44 @@ class StoredDocument(models.Model):
         return str(kind.label) if kind else self.kind
 
     @property
+    def queue_failed(self) -> bool:
+        """Queued, but handing it to the queue failed: nothing is on its way (see ``selectors.is_lost``)."""
+        return self.status == self.State.QUEUED and self.dispatched_at is None and self.error.startswith(QUEUE_FAILED)
+
+    @property
     def is_ready(self) -> bool:
         return self.status == self.State.READY and bool(self.file)
+
+
+class PendingRefresh(models.Model):
+    """A refresh that could not be queued (the broker was unavailable when the edit was committed): the
+    reconciliation runs it once the broker is back, so no edit is left out of its PDFs."""
+
+    kind = models.CharField(_("kind"), max_length=10)
+    object_id = models.PositiveIntegerField(_("object id"))
+    create = models.BooleanField(_("prepare both languages"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending refresh")
+        verbose_name_plural = _("pending refreshes")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A Celery worker's last sign of life, with the queues it consumes: the web reads it (one indexed query) to
+    tell a reader, or a load balancer, that no worker prepares PDFs."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    queues = models.CharField(_("queues"), max_length=500, blank=True)
+    seen_at = models.DateTimeField(_("seen at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,20 +14,21 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone, translation
 
 from mot_portal.documents import registry
-from mot_portal.documents.models import StoredDocument
+from mot_portal.documents.models import QUEUE_FAILED, PendingRefresh, StoredDocument
 from mot_portal.documents.registry import DocumentKind, DocumentUnavailable
 from mot_portal.documents.rendering import content_hash, pdf_render, render_html
-from mot_portal.documents.selectors import is_stale, pending_document
+from mot_portal.documents.selectors import is_lost, lost_documents, pending_document
 
 logger = logging.getLogger(__name__)
 State = StoredDocument.State
@@ -56,6 +57,33 @@ def _transient_errors() -> tuple[type[BaseException], ...]:
 
 # Errors a retry may fix (database, broker); every other error of a render is recorded and not retried.
 TRANSIENT_ERRORS = _transient_errors()
+
+
+def _broker_errors() -> tuple[type[BaseException], ...]:
+    from kombu.exceptions import KombuError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return (KombuError, RedisConnectionError, RedisTimeoutError, OSError)
+
+
+# What publishing a task raises when the broker is unavailable (kombu wraps most of them in its OperationalError).
+BROKER_ERRORS = _broker_errors()
+
+
+def queue_task(task, *args, **kwargs) -> bool:
+    """Publish ``task``; False (logged, quickly: the settings bound the connection and the retries) when the broker
+    is unavailable, so that a saved edit or a reader's request never fails because of it. Without a broker the
+    task runs here, and its errors are its own."""
+    if task.app.conf.task_always_eager:
+        task.delay(*args, **kwargs)
+        return True
+    try:
+        task.delay(*args, **kwargs)
+    except BROKER_ERRORS as exc:
+        logger.warning("Could not queue %s%r: %s: %s", task.name, args, type(exc).__name__, exc)
+        return False
+    return True
 
 
 def document_html(*, kind: DocumentKind, obj: Model, language: str) -> str:
@@ -108,10 +136,10 @@ def _request(spec: DocumentKind, document: StoredDocument, obj: Model, *, force:
         document.save(update_fields=["status", "error", "content_hash", "html"])
         return document
     digest = content_hash(html)
-    lost = document.status in (State.QUEUED, State.RENDERING) and is_stale(document)
+    lost = document.status in (State.QUEUED, State.RENDERING) and is_lost(document)
     if not force and document.content_hash == digest and not lost:
         # Ready with this content, queued or rendering it, or failed on it (staff render it again once the
-        # cause is fixed). Only a render whose message was lost is queued again.
+        # cause is fixed). Only a render nothing will finish (see selectors.is_lost) is queued again.
         return document
     if not force and document.rendered_hash == digest and document.file:
         # The content came back to what the stored file shows: nothing to render.
@@ -121,8 +149,9 @@ def _request(spec: DocumentKind, document: StoredDocument, obj: Model, *, force:
         return document
     document.content_hash, document.html, document.title = digest, html, title
     document.status, document.error, document.requested_at = State.QUEUED, "", timezone.now()
-    document.save(update_fields=["content_hash", "html", "title", "status", "error", "requested_at"])
-    _queue_render(document.pk, force=force)
+    document.dispatched_at = None
+    document.save(update_fields=["content_hash", "html", "title", "status", "error", "requested_at", "dispatched_at"])
+    _queue_render(document, force=force)
     return document
 
 
@@ -143,17 +172,40 @@ def document_for_reader(*, kind: str, object_id: int, language: str) -> StoredDo
     return document
 
 
-def _queue_render(document_id: int, *, force: bool) -> None:
+def _queue_render(document: StoredDocument, *, force: bool) -> None:
+    """Hand the rendering to the queue once the request is committed (see ``document_dispatch``)."""
+    document_id, requested_at = document.pk, document.requested_at
+    transaction.on_commit(lambda: document_dispatch(document_id, requested_at, force=force))
+
+
+def document_dispatch(document_id: int, requested_at, *, force: bool = False) -> bool:
+    """Publish the rendering of a queued document, and note on it that the publish happened (``dispatched_at``)
+    or failed (``error`` starting with QUEUE_FAILED): a failed one does not pass for queued, and is queued again
+    by the next reader or the reconciliation. ``requested_at`` names the request: a newer one is left alone."""
     from mot_portal.documents.tasks import render_document
 
-    transaction.on_commit(lambda: render_document.delay(document_id, force=force))
+    this_request = StoredDocument.objects.filter(pk=document_id, requested_at=requested_at)
+    if render_document.app.conf.task_always_eager:  # rendered right here: noted first
+        this_request.update(dispatched_at=timezone.now())
+    if queue_task(render_document, document_id, force=force):
+        this_request.filter(dispatched_at__isnull=True).update(dispatched_at=timezone.now())
+        return True
+    this_request.filter(status=State.QUEUED).update(
+        error=f"{QUEUE_FAILED}: the broker was unavailable at {timezone.now():%Y-%m-%d %H:%M:%S %Z}."
+    )
+    return False
 
 
 def document_render(*, document_id: int, force: bool = False) -> StoredDocument | None:
     """Lay out the HTML a stored document was last requested with; swap the file in atomically. Idempotent: a
     document whose file already shows that content is left as it is (unless ``force``). Errors that are not
     transient mark the document failed, with the error, and are not raised (nothing would fix them on retry).
-    A document withdrawn while it was rendering stays withdrawn, and the file just made is removed."""
+    A document withdrawn while it was rendering stays withdrawn, and the file just made is removed.
+
+    A render holds a lease on its document: it claims it (``attempts`` is the claim's token) and a thread
+    refreshes ``heartbeat_at`` while WeasyPrint works. A task finding the document rendering under a live lease
+    (a message redelivered, or queued again, while another worker renders) renders nothing; a lease that stopped
+    beating (its worker died) is taken over."""
     document = StoredDocument.objects.filter(pk=document_id).first()
     if document is None or document.status == State.WITHDRAWN:
         return None
@@ -163,32 +215,94 @@ def document_render(*, document_id: int, force: bool = False) -> StoredDocument 
         documents_withdraw(kind=document.kind, object_ids=[document.object_id])
         return None
     started = time.perf_counter()
-    rendering = StoredDocument.objects.filter(pk=document_id).exclude(status=State.WITHDRAWN)
-    if not rendering.update(status=State.RENDERING, started_at=timezone.now(), attempts=document.attempts + 1):
+    document = _claim(document_id)
+    if document is None:
         return None
+    token = document.attempts
+    mine = StoredDocument.objects.filter(pk=document_id, attempts=token)
     try:
-        html = document.html
-        if not html:  # queued before documents kept their HTML
-            html = document_html(kind=spec, obj=spec.get_public(document.object_id), language=document.language)
-        digest = content_hash(html)
-        if (
-            not force
-            and document.rendered_hash == digest
-            and document.file
-            and document.file.storage.exists(document.file.name)
-        ):
-            # The file shows it already. (A newer request, if any, stays queued: its own task renders it.)
-            StoredDocument.objects.filter(pk=document_id, content_hash__in=("", digest)).update(status=State.READY)
-            return StoredDocument.objects.filter(pk=document_id).first()
-        rendered = pdf_render(html)
-        name = _store_atomically(document, _key(spec, document.object_id), digest, rendered.data)
+        with _Heartbeat(document_id, token):
+            html = document.html
+            if not html:  # queued before documents kept their HTML
+                html = document_html(kind=spec, obj=spec.get_public(document.object_id), language=document.language)
+            digest = content_hash(html)
+            if (
+                not force
+                and document.rendered_hash == digest
+                and document.file
+                and document.file.storage.exists(document.file.name)
+            ):
+                # The file shows it already. (A newer request, if any, stays queued: its own task renders it.)
+                mine.filter(content_hash__in=("", digest)).exclude(status=State.WITHDRAWN).update(status=State.READY)
+                return StoredDocument.objects.filter(pk=document_id).first()
+            rendered = pdf_render(html)
+            name = _store_atomically(document, _key(spec, document.object_id), digest, rendered.data)
     except TRANSIENT_ERRORS:
+        _release(mine)
         raise
     except Exception as exc:  # a template or rendering error: retrying would fail the same way
-        StoredDocument.objects.filter(pk=document_id).exclude(status=State.WITHDRAWN).update(
+        mine.exclude(status=State.WITHDRAWN).update(
             status=State.FAILED, error=_error_text(exc), finished_at=timezone.now()
         )
         return StoredDocument.objects.filter(pk=document_id).first()
+    return _swap_in(spec, document_id, name, digest, rendered, started)
+
+
+def _claim(document_id: int) -> StoredDocument | None:
+    """Take the lease of a document to render it: not when it is withdrawn, nor while another worker renders it
+    and beats (``selectors.is_lost``). The document returned carries the claim's token in ``attempts``."""
+    with transaction.atomic():
+        current = StoredDocument.objects.select_for_update().filter(pk=document_id).first()
+        if current is None or current.status == State.WITHDRAWN:
+            return None
+        if current.status == State.RENDERING and not is_lost(current):
+            logger.info("Document %s is being rendered by another worker: nothing to do", document_id)
+            return None
+        now = timezone.now()
+        current.status, current.started_at, current.heartbeat_at = State.RENDERING, now, now
+        current.attempts += 1
+        current.save(update_fields=["status", "started_at", "heartbeat_at", "attempts"])
+        return current
+
+
+def _release(claimed) -> None:
+    """Give back a lease after a transient error (the task is retried): queued again, not rendering."""
+    try:
+        claimed.filter(status=State.RENDERING).update(status=State.QUEUED, heartbeat_at=None)
+    except TRANSIENT_ERRORS:  # the database itself is the problem: the lease runs out instead
+        logger.warning("Could not release the lease of a document", exc_info=True)
+
+
+class _Heartbeat:
+    """While a render runs, a thread refreshes its document's ``heartbeat_at`` (under its claim's token) every
+    ``PDF_RENDER_HEARTBEAT_SECONDS``, with a database connection of its own, closed after each beat."""
+
+    def __init__(self, document_id: int, token: int):
+        self.rows = StoredDocument.objects.filter(pk=document_id, attempts=token, status=State.RENDERING)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"heartbeat-{document_id}", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stopped.set()
+        self.thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self.stopped.wait(settings.PDF_RENDER_HEARTBEAT_SECONDS):
+            try:
+                self.rows.update(heartbeat_at=timezone.now())
+            except Exception:  # e.g. the database restarting: the next beat tries again
+                logger.warning("Could not refresh a rendering's heartbeat", exc_info=True)
+            finally:
+                connection.close()
+
+
+def _swap_in(spec: DocumentKind, document_id: int, name: str, digest: str, rendered, started: float):
+    """Make the new file the document's, under the row lock: unless it was withdrawn (or its object deleted)
+    meanwhile, or another render already stored newer content."""
     with transaction.atomic():
         current = StoredDocument.objects.select_for_update().filter(pk=document_id).first()
         if (
@@ -201,10 +315,16 @@ def document_render(*, document_id: int, force: bool = False) -> StoredDocument 
                 (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)
             return current
         previous = current.file.name if current.file else ""
+        newest = current.content_hash in ("", digest)
+        if not newest and current.rendered_hash == current.content_hash and previous and previous != name:
+            # A render of a newer edit finished first: its file stays.
+            (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)
+            return current
         current.file.name = name
         current.rendered_hash = digest
-        # A newer edit may have been requested meanwhile: it stays queued (its own task renders it).
-        current.status = State.READY if current.content_hash in ("", digest) else State.QUEUED
+        if newest:
+            current.status = State.READY
+        # Otherwise a newer edit was requested meanwhile: it stays queued (or rendering) under its own task.
         current.content_hash = current.content_hash or digest
         current.error = ""
         current.finished_at = timezone.now()
@@ -310,3 +430,43 @@ def _refresh_object(spec: DocumentKind, object_id: int, *, create: bool) -> list
         _request(spec, documents.get(language) or _locked(spec.name, object_id, language), obj, force=False)
         for language in languages
     ]
+
+
+def refreshes_postpone(pairs: Iterable[tuple[str, int]], *, create: bool) -> None:
+    """Keep refreshes that could not be queued (the broker is unavailable) for the reconciliation."""
+    PendingRefresh.objects.bulk_create(
+        PendingRefresh(kind=kind, object_id=object_id, create=create) for kind, object_id in pairs
+    )
+
+
+def documents_reconcile(*, limit: int = 500) -> dict[str, int]:
+    """What the broker or a worker failed to do, done again (run by Celery beat, see CELERY_BEAT_SCHEDULE): the
+    refreshes that could not be queued are run here, and the documents nothing will finish (``is_lost``: their
+    queueing failed, their message was lost, or the worker rendering them stopped beating) are queued again.
+    Idempotent: running it twice, or beside a redelivered task, renders nothing twice."""
+    pending = list(PendingRefresh.objects.order_by("pk")[:limit])
+    for create in (False, True):
+        pairs = [(row.kind, row.object_id) for row in pending if row.create == create]
+        if pairs:
+            documents_refresh(pairs=pairs, create=create)
+    PendingRefresh.objects.filter(pk__in=[row.pk for row in pending]).delete()
+    requeued = 0
+    for document_id in lost_documents().order_by("requested_at").values_list("pk", flat=True)[:limit]:
+        requeued += document_requeue(document_id)
+        if StoredDocument.objects.filter(pk=document_id, dispatched_at=None, error__startswith=QUEUE_FAILED).exists():
+            break  # the broker is unavailable again: the next run goes on
+    return {"refreshed": len(pending), "requeued": requeued}
+
+
+def document_requeue(document_id: int) -> bool:
+    """Queue again a document nothing will finish (checked under the row lock); False if it is on its way."""
+    with transaction.atomic():
+        document = StoredDocument.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or not is_lost(document):
+            return False
+        logger.info("Queueing again %s (%s, requested %s)", document, document.status, document.requested_at)
+        document.status, document.error, document.requested_at = State.QUEUED, "", timezone.now()
+        document.dispatched_at = None
+        document.save(update_fields=["status", "error", "requested_at", "dispatched_at"])
+        _queue_render(document, force=False)
+    return True

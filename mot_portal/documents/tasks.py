@@ -3,13 +3,19 @@
 from celery import shared_task
 from django.conf import settings
 
-from mot_portal.documents.services import TRANSIENT_ERRORS, document_render, documents_refresh
+from mot_portal.documents.services import TRANSIENT_ERRORS, document_render, documents_reconcile, documents_refresh
+
+# No task of this module has a result anyone reads: ignoring results also keeps the publish from subscribing to
+# the result store (with a dead Redis, that subscription alone cost 19 s and then raised).
 
 
 # Rendering is idempotent, so a task redelivered after a worker died (acks_late, reject_on_worker_lost) renders
-# again or finds the file already there. Only transient errors are retried.
+# again or finds the file already there; a lease (services.document_render) keeps a redelivered task and one
+# queued again from rendering at the same time. Only transient errors are retried. Routed to the "documents"
+# queue (CELERY_TASK_ROUTES).
 @shared_task(
     name="mot_portal.render_document",
+    ignore_result=True,
     acks_late=True,
     autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=2,
@@ -29,6 +35,7 @@ def render_document(document_id: int, force: bool = False) -> dict | None:
 
 @shared_task(
     name="mot_portal.documents.refresh",
+    ignore_result=True,
     acks_late=True,
     autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=2,
@@ -44,6 +51,7 @@ def refresh_documents_of(pairs: list[list], create: bool = False) -> int:
 
 @shared_task(
     name="mot_portal.refresh_documents",
+    ignore_result=True,
     acks_late=True,
     autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=2,
@@ -55,3 +63,18 @@ def refresh_documents(kind: str, object_id: int, create: bool = False) -> int:
     """The refresh of one object, as queued before refreshes were batched (kept for messages still in a queue
     while a new version is deployed). Idempotent."""
     return len(documents_refresh(pairs=[(kind, object_id)], create=create))
+
+
+@shared_task(
+    name="mot_portal.documents.reconcile",
+    ignore_result=True,
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    max_retries=0,  # beat runs it again soon
+    soft_time_limit=120,
+    time_limit=150,
+)
+def reconcile_documents() -> dict:
+    """Run by Celery beat every PDF_RECONCILE_SECONDS: refreshes that could not be queued, and documents whose
+    queueing failed, whose message was lost or whose worker died, queued again. Idempotent."""
+    return documents_reconcile()

@@ -7,10 +7,18 @@ from django.utils.cache import add_never_cache_headers
 from mot_portal.documents import registry
 from mot_portal.documents.models import StoredDocument
 from mot_portal.documents.registry import DocumentUnavailable
-from mot_portal.documents.selectors import ReadyDocument, document_filename, document_lookup, document_ready
+from mot_portal.documents.selectors import (
+    ReadyDocument,
+    document_filename,
+    document_lookup,
+    document_ready,
+    waiting_problem,
+)
 from mot_portal.documents.services import LANGUAGES, document_for_reader
 
 RETRY_AFTER_SECONDS = 3
+# When the broker or the workers are down: ask again in a minute (the page stops refreshing).
+UNAVAILABLE_RETRY_AFTER_SECONDS = 60
 
 
 def document_file_response(request: HttpRequest, document: ReadyDocument, key: str) -> HttpResponse:
@@ -46,12 +54,15 @@ def document_download(request: HttpRequest, kind: str, key: str, language: str) 
         raise Http404 from None
     if document.is_ready:
         return document_file_response(request, ReadyDocument.of(document), key)
+    problem = waiting_problem(document)
+    retry_after = UNAVAILABLE_RETRY_AFTER_SECONDS if problem else RETRY_AFTER_SECONDS
+    failed = problem or document.status == StoredDocument.State.FAILED
     response = render(
         request,
         "documents/status.html",
-        {"document": document, "refresh_seconds": RETRY_AFTER_SECONDS},
-        status=202 if document.status != StoredDocument.State.FAILED else 503,
+        {"document": document, "problem": problem, "refresh_seconds": RETRY_AFTER_SECONDS},
+        status=503 if failed else 202,
     )
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Retry-After"] = str(retry_after)
     add_never_cache_headers(response)
     return response

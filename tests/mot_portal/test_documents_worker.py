@@ -5,6 +5,7 @@ The worker listens on a queue of its own, reads the test database and writes int
 
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from django.test import Client
 from pypdf import PdfReader
 
 from mot_portal.celery import app
-from mot_portal.documents.models import StoredDocument
+from mot_portal.documents.models import StoredDocument, WorkerHeartbeat
 from mot_portal.publishing import Status, status_change
 from projects.models import BookletEntry
 from tests.conftest import require_service
@@ -32,26 +33,43 @@ pytestmark = pytest.mark.django_db(transaction=True)
 State = StoredDocument.State
 
 
+# The lease of a render, short here, so that a render whose worker was killed is taken over within seconds.
+LEASE = {"PDF_RENDER_LEASE_SECONDS": "6", "PDF_RENDER_HEARTBEAT_SECONDS": "1", "PDF_WORKER_HEARTBEAT_SECONDS": "1"}
+
+
+def _process_env(queue: str, **extra: str) -> dict:
+    """The environment of a worker or beat process of this test: its database, media folder and queues (the
+    light queue, and ``<queue>-documents`` for rendering)."""
+    return {
+        **os.environ,
+        "DATABASE_URL": _database_url_of_the_test_database(),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "CELERY_DOCUMENTS_QUEUE": f"{queue}-documents",
+        "PDF_RENDER_ON_PUBLISH": "0",
+        **LEASE,
+        **extra,
+    }
+
+
 class Worker:
-    """A Celery worker process on its own queue; ``kill()`` sends SIGKILL, as a crash or an OOM kill would."""
+    """A Celery worker process consuming both queues of a test; ``kill()`` sends SIGKILL, as a crash or an OOM kill
+    would."""
 
     def __init__(self, queue: str, log_path, *, visibility_timeout: int):
-        env = {
-            **os.environ,
-            "DATABASE_URL": _database_url_of_the_test_database(),
-            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "CELERY_TASK_DEFAULT_QUEUE": queue,
+        env = _process_env(
+            queue,
             # Short, so that a task whose worker was killed is handed again within seconds.
-            "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
-            "CELERY_UNACKED_RESTORE_INTERVAL": "1",
-            "CELERY_UNACKED_RESTORE_THROTTLE": "1",
-            "PDF_RENDER_ON_PUBLISH": "0",
-        }
+            CELERY_VISIBILITY_TIMEOUT=str(visibility_timeout),
+            CELERY_UNACKED_RESTORE_INTERVAL="1",
+            CELERY_UNACKED_RESTORE_THROTTLE="1",
+        )
+        self.name = f"{queue}-{uuid.uuid4().hex[:6]}@test"
         self.log = open(log_path, "a")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "mot_portal", "worker", "--pool=solo", "--loglevel=INFO",
-             "-Q", queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "-n", f"{queue}-{uuid.uuid4().hex[:6]}@%h"],
+             "-Q", f"{queue},{queue}-documents", "--without-gossip", "--without-mingle", "--without-heartbeat",
+             "-n", self.name],
             cwd=settings.BASE_DIR,
             env=env,
             stdout=self.log,
@@ -73,24 +91,58 @@ class Worker:
         self.log.close()
 
 
+class Beat(Worker):
+    """Celery beat, sending the reconciliation every second to the test's light queue."""
+
+    def __init__(self, queue: str, log_path, schedule_path):
+        self.name = "beat"
+        self.log = open(log_path, "a")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "mot_portal", "beat", "--loglevel=INFO", "-s", str(schedule_path)],
+            cwd=settings.BASE_DIR,
+            env=_process_env(queue, PDF_RECONCILE_SECONDS="1"),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+
 @pytest.fixture
-def worker_queue(tmp_path):
+def worker_queue(tmp_path, settings):
+    """``start()`` a worker on queues of this test (``start.beat()`` starts Celery beat); the test process routes
+    its tasks there and uses the same short lease."""
     broker = settings.CELERY_BROKER_URL
     require_service(_redis_reachable(broker), "no Redis broker (set CELERY_BROKER_URL=redis://…)")
     queue = f"test-pdf-{uuid.uuid4().hex[:8]}"
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
-    workers: list[Worker] = []
+    previous = app.conf.task_default_queue, app.conf.task_routes
+    _route(queue, {"mot_portal.render_document": {"queue": f"{queue}-documents"}})
+    settings.DOCUMENTS_QUEUE = f"{queue}-documents"
+    for name, value in LEASE.items():
+        setattr(settings, name, float(value))
+    processes: list[Worker] = []
 
     def start(visibility_timeout: int = 60) -> Worker:
         worker = Worker(queue, tmp_path / "worker.log", visibility_timeout=visibility_timeout)
-        workers.append(worker)
+        processes.append(worker)
         return worker
 
+    def beat() -> Beat:
+        process = Beat(queue, tmp_path / "worker.log", tmp_path / "beat-schedule")
+        processes.append(process)
+        return process
+
+    start.beat = beat
     yield start
-    for worker in workers:
-        worker.stop()
-    app.conf.task_default_queue = previous
+    for process in processes:
+        process.stop()
+    _route(*previous)
+
+
+def _route(default_queue: str, routes: dict) -> None:
+    """Send this process's tasks to these queues (Celery caches its router)."""
+    app.conf.task_default_queue, app.conf.task_routes = default_queue, routes
+    app.amqp.flush_routes()
+    app.amqp.router = app.amqp.Router()
 
 
 def _wait(predicate, *, timeout: float, log_path=None, what: str = ""):
@@ -245,3 +297,74 @@ def test_an_edit_after_commit_renders_exactly_once_more(worker_queue, catalogue,
         log_path=log,
         what="the documents of the newly published factsheet",
     )
+
+
+def test_a_render_whose_worker_was_killed_is_taken_over_by_a_new_worker_within_60_s(worker_queue, catalogue, tmp_path):
+    """The whole worker is killed with SIGKILL mid-render and a new one started, with Celery beat: the render's
+    heartbeat stops, its lease (6 s here, 30 s by default) runs out, the reconciliation queues it again and the
+    new worker renders it, long before the Redis visibility timeout (1,200 s by default) would hand the message
+    back. No reader asks meanwhile. The message handed back meanwhile renders nothing twice."""
+    extra = bulk_factsheets(120, towns=catalogue.towns, countries=[catalogue.belgium], themes=[catalogue.health])
+    BookletEntry.objects.bulk_create(
+        BookletEntry(booklet=catalogue.booklet, factsheet=f, position=10 + n) for n, f in enumerate(extra)
+    )
+    log = tmp_path / "worker.log"
+    first = worker_queue(visibility_timeout=8)
+    assert Client().get("/api/v1/booklets/livret/pdf/fr/").status_code == 202
+    rendering = StoredDocument.objects.filter(kind="booklet", language="fr", status=State.RENDERING)
+    started = _wait(lambda: rendering.first(), timeout=60, log_path=log, what="the render to start")
+    # The worker beats while it renders (every second here), and notes that it consumes both queues.
+    _wait(
+        lambda: rendering.filter(heartbeat_at__gt=started.heartbeat_at).exists(),
+        timeout=20,
+        log_path=log,
+        what="the render's heartbeat",
+    )
+    seen = WorkerHeartbeat.objects.get(name=first.name)
+    assert set(seen.queues.strip(",").split(",")) == {app.conf.task_default_queue, settings.DOCUMENTS_QUEUE}
+    first.kill()
+    document = StoredDocument.objects.get(kind="booklet", language="fr")
+    assert (document.status, document.file.name) == (State.RENDERING, "")  # the dead worker finished nothing
+    killed_at = time.monotonic()
+    worker_queue(visibility_timeout=8)
+    worker_queue.beat()
+    _wait(
+        lambda: StoredDocument.objects.filter(pk=document.pk, status=State.READY).exists(),
+        timeout=80,
+        log_path=log,
+        what="the render to be taken over",
+    )
+    taken_over = time.monotonic() - killed_at
+    print(f"render taken over and finished {taken_over:.1f} s after the kill")
+    assert taken_over < 60
+    document.refresh_from_db()
+    assert document.page_count > 100
+    assert document.render_count == 1
+    # The message the dead worker held comes back (visibility timeout 8 s here): it renders nothing again.
+    _wait(
+        lambda: len(re.findall(r"mot_portal\.render_document\[[^]]+\] succeeded", log.read_text())) >= 2,
+        timeout=30,
+        log_path=log,
+        what="the redelivered message",
+    )
+    time.sleep(1)
+    document.refresh_from_db()
+    assert document.render_count == 1
+    assert document.status == State.READY
+
+
+def test_with_no_worker_the_status_page_stops_refreshing_and_says_so(worker_queue, catalogue, settings):
+    """A worker that stopped cleanly says so at once; with none seen, a document queued longer than the bound
+    answers 503 with a page that does not refresh."""
+    settings.PDF_WORKER_SEEN_SECONDS = 2
+    worker = worker_queue()
+    _wait(lambda: WorkerHeartbeat.objects.filter(name=worker.name).exists(), timeout=30, what="the worker")
+    worker.stop()
+    assert not WorkerHeartbeat.objects.filter(name=worker.name).exists()
+    client = Client()
+    assert client.get("/en/documents/factsheet/maison-de-sante/en/").status_code == 202  # queued, not rendered
+    time.sleep(2.5)
+    response = client.get("/en/documents/factsheet/maison-de-sante/en/")
+    assert response.status_code == 503
+    assert "is not running" in response.content.decode()
+    assert 'http-equiv="refresh"' not in response.content.decode()
