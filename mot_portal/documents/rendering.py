@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 LAYOUT_VERSION = "1"
 DATA_URL_MAX_BYTES = 32 * 1024
 DATA_URL_RE = re.compile(r"^data:(image/(?:png|jpeg|gif|webp));base64,", re.IGNORECASE)
-# Uploaded files on an object store, read through the storage by the URL fetcher (see media_uri).
+# Uploaded files, read through the storage by the URL fetcher (see media_uri).
 MEDIA_SCHEME = "portal-media"
 MEDIA_MAX_BYTES = 20 * 1024 * 1024
 # Stands for the creation date in the HTML that is hashed; the date is put in when the PDF is laid out.
@@ -75,7 +75,7 @@ class SafeURLFetcher(URLFetcher):
 
 
 def _storage_media(name: str) -> tuple[bytes, dict] | None:
-    """An uploaded image read through the default storage (an object store), or None: only image types, within
+    """An uploaded image read through the default storage (files or a bucket), or None: only image types, within
     a size bound, and names that stay inside the storage (no absolute or parent parts)."""
     from django.core.files.storage import default_storage
 
@@ -101,16 +101,13 @@ def static_uri(path: str) -> str:
 
 
 def media_uri(field_file) -> str:
-    """The URI of an uploaded file (a resized photo) for WeasyPrint, or "" when there is none: ``file://`` on a
-    filesystem storage; on an object store (no local path), ``portal-media:<name>``, which the URL fetcher reads
-    through the storage."""
+    """The URI of an uploaded file (a resized photo) for WeasyPrint, or "" when there is none:
+    ``portal-media:<name>``, which the URL fetcher reads through the storage. Not a ``file://`` path: the HTML
+    (hence the content hash) is the same on every machine and storage (files, a bucket), so a restored backup
+    or a move to object storage renders nothing again."""
     if not field_file:
         return ""
-    try:
-        path = field_file.path
-    except NotImplementedError:
-        return MEDIA_SCHEME + ":" + quote(field_file.name)
-    return Path(path).resolve().as_uri()
+    return MEDIA_SCHEME + ":" + quote(field_file.name)
 
 
 def content_hash(html: str) -> str:

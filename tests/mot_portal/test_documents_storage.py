@@ -241,3 +241,22 @@ def test_the_storage_is_chosen_by_the_environment():
         media_storage({"STORAGE_BACKEND": "s3"})
     with pytest.raises(ImproperlyConfigured, match="STORAGE_BACKEND"):
         media_storage({"STORAGE_BACKEND": "ftp"})
+
+
+def test_the_url_fetcher_reads_only_images_of_the_storage(storage_backend):
+    from PIL import Image
+
+    from mot_portal.documents.rendering import pdf_render
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, format="PNG")
+    default_storage.save("factsheets/resized/red.png", io.BytesIO(buffer.getvalue()))
+    default_storage.save("documents/booklet/secret.pdf", io.BytesIO(b"%PDF-1.7 draft"))
+    probes = ["portal-media:../../../../etc/passwd", "portal-media:/etc/hostname.png", "portal-media:a//b.png",
+              "portal-media:documents/booklet/secret.pdf", "portal-media:factsheets/missing.png"]  # fmt: skip
+    images = "".join(f'<img src="{url}" alt="">' for url in [*probes, "portal-media:factsheets/resized/red.png"])
+    rendered = pdf_render(f'<html lang="en"><head><title>Probe</title></head><body><p>Probe</p>{images}</body></html>')
+    assert set(probes) <= set(rendered.refused)
+    assert "portal-media:factsheets/resized/red.png" not in rendered.refused
+    reader = PdfReader(io.BytesIO(rendered.data))
+    assert len([image for page in reader.pages for image in page.images]) == 1
