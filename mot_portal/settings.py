@@ -168,7 +168,8 @@ def media_storage(environ) -> dict:
             "access_key": environ.get("AWS_ACCESS_KEY_ID") or None,  # None: boto3's own chain (IAM role…)
             "secret_key": environ.get("AWS_SECRET_ACCESS_KEY") or None,
             "location": environ.get("AWS_LOCATION", ""),  # a key prefix, to share a bucket
-            "custom_domain": environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "custom_domain": environ.get("AWS_S3_CUSTOM_DOMAIN") or None,  # a public front for the photos
+            "url_protocol": environ.get("AWS_S3_URL_PROTOCOL", "https:"),
             "querystring_auth": environ.get("AWS_QUERYSTRING_AUTH", "true").strip().lower() in {"1", "true", "yes"},
             "querystring_expire": int(environ.get("AWS_QUERYSTRING_EXPIRE", "600")),
             "default_acl": None,  # the bucket's policy (private): no object is made public by an upload

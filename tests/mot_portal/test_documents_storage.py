@@ -260,3 +260,35 @@ def test_the_url_fetcher_reads_only_images_of_the_storage(storage_backend):
     assert "portal-media:factsheets/resized/red.png" not in rendered.refused
     reader = PdfReader(io.BytesIO(rendered.data))
     assert len([image for page in reader.pages for image in page.images]) == 1
+
+
+def test_the_compose_stack_points_the_app_at_its_minio_bucket():
+    """The environment docker-compose.yml gives the app (defaults of its ${…} filled in) selects the MinIO bucket
+    the init step creates: a renamed variable or bucket would leave the stack writing nowhere."""
+    import re
+
+    import yaml
+
+    compose = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())
+    app = compose["x-app"]
+
+    def resolved(value) -> str:
+        return re.sub(r"\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}", lambda m: m.group(2) or f"<{m.group(1)}>", str(value))
+
+    env = {key: resolved(value) for key, value in app["environment"].items()}
+    options = media_storage(env)["OPTIONS"]
+    assert options["endpoint_url"] == "http://minio:9000"
+    assert options["bucket_name"] == "portal"
+    assert options["secret_key"] == "<MINIO_ROOT_PASSWORD>"
+    assert (options["custom_domain"], options["url_protocol"], options["querystring_auth"]) == (
+        "localhost:9000/portal",
+        "http:",
+        False,
+    )
+    assert options["client_config"].s3 == {"addressing_style": "path"}
+    init = " ".join(compose["services"]["minio-init"]["command"])
+    assert f"mc mb --ignore-existing local/{options['bucket_name']}" in init
+    assert "anonymous set download local/portal/documents" not in init  # the PDFs stay private
+    assert "minio-init" in app["depends_on"]
+    assert "media" not in compose["volumes"]
+    assert "volumes" not in app  # no media volume: every container shares the bucket
