@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test install install-dev messages migrate data lint format bench load vendor clean
+.PHONY: run test install install-dev messages migrate data lint format bench load vendor clean backup restore
 
 run: install messages migrate data ## Install, migrate, load the real data and serve on $(HOST):$(PORT)
 	@echo "Serving the portal on http://$(HOST):$(PORT)/ (Ctrl-C to stop)."
@@ -64,6 +64,13 @@ bench: install-dev messages ## Print the benchmark table (SQLite, and PostgreSQL
 
 load: install-dev messages ## Load benchmark of the production stack (gunicorn, PostgreSQL, Redis, wrk): see bench/load.py
 	$(BIN)/python bench/load.py
+backup: install ## Dump the database and copy the media (files or bucket) into var/backups/<date>/ (prints it)
+	$(BIN)/python manage.py backup
+
+restore: install ## Restore BACKUP=var/backups/<date> into an empty database (migrated first) and the media storage
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=var/backups/<folder>"; exit 2; }
+	@mkdir -p var
+	$(BIN)/python manage.py restore "$(BACKUP)"
 
 clean:
 	rm -rf $(VENV) var

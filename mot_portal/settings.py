@@ -139,10 +139,59 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+
+
+def media_storage(environ) -> dict:
+    """The storage of uploads and stored PDFs: an S3-compatible bucket when ``STORAGE_BACKEND=s3`` or a bucket
+    name is set (shared by every web and worker machine), else files under MEDIA_ROOT (one machine).
+
+    The bucket stays private: PDFs are streamed through the portal (which checks that the object is public and
+    answers with the ETag), never linked; photos get short-lived signed URLs unless ``AWS_S3_CUSTOM_DOMAIN``
+    names a public front for them (then set ``AWS_QUERYSTRING_AUTH=false``)."""
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    backend = environ.get("STORAGE_BACKEND", "") or ("s3" if bucket else "filesystem")
+    if backend == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if backend != "s3":
+        raise ImproperlyConfigured(f"STORAGE_BACKEND must be filesystem or s3, not {backend!r}.")
+    if not bucket:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    from botocore.config import Config
+
+    # https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html#settings
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,  # MinIO, Scaleway, OVH… (None: AWS)
+            "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": environ.get("AWS_ACCESS_KEY_ID") or None,  # None: boto3's own chain (IAM role…)
+            "secret_key": environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "location": environ.get("AWS_LOCATION", ""),  # a key prefix, to share a bucket
+            "custom_domain": environ.get("AWS_S3_CUSTOM_DOMAIN") or None,  # a public front for the photos
+            "url_protocol": environ.get("AWS_S3_URL_PROTOCOL", "https:"),
+            "querystring_auth": environ.get("AWS_QUERYSTRING_AUTH", "true").strip().lower() in {"1", "true", "yes"},
+            "querystring_expire": int(environ.get("AWS_QUERYSTRING_EXPIRE", "600")),
+            "default_acl": None,  # the bucket's policy (private): no object is made public by an upload
+            "max_memory_size": 2_621_440,  # an object read (a PDF download) spills to a temporary file past 2.5 MB
+            "file_overwrite": False,  # two uploads named alike never replace each other
+            # A storage outage must fail fast (the download answers 503), not hold a web worker for minutes.
+            # (With a client_config, django-storages takes the addressing style and signature from it.)
+            "client_config": Config(
+                s3={"addressing_style": environ.get("AWS_S3_ADDRESSING_STYLE") or "auto"},  # "path" for MinIO
+                signature_version="s3v4",
+                connect_timeout=float(environ.get("AWS_S3_CONNECT_TIMEOUT", "3")),
+                read_timeout=float(environ.get("AWS_S3_READ_TIMEOUT", "30")),
+                retries={"mode": "standard", "max_attempts": int(environ.get("AWS_S3_MAX_ATTEMPTS", "3"))},
+            ),
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ),
     "staticfiles": {
         # https://whitenoise.readthedocs.io/en/stable/django.html#add-compression-and-caching-support
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -27,8 +27,14 @@ class StoredDocumentAdmin(admin.ModelAdmin):
                     "render_count", "finished_at", "short_error"]  # fmt: skip
     list_filter = [KindFilter, "status", "language"]
     search_fields = ["title"]
-    readonly_fields = [field.name for field in StoredDocument._meta.fields if field.name != "html"]
-    exclude = ["html"]
+    # The file is shown by name (and whether the storage has it), not linked: a storage URL would bypass the
+    # public check of the download path (and on a private bucket it would not open).
+    readonly_fields = [
+        "stored_file" if field.name == "file" else field.name
+        for field in StoredDocument._meta.fields
+        if field.name != "html"
+    ]
+    exclude = ["html", "file"]
     actions = ["render_again"]
 
     def has_add_permission(self, request) -> bool:
@@ -41,6 +47,20 @@ class StoredDocumentAdmin(admin.ModelAdmin):
     @admin.display(description=_("size (KB)"))
     def size_kb(self, obj) -> str:
         return f"{obj.size_bytes / 1024:.0f}" if obj.size_bytes else "—"
+
+    @admin.display(description=_("file"))
+    def stored_file(self, obj) -> str:
+        if not obj.file:
+            return "—"
+        try:
+            present = obj.file.storage.exists(obj.file.name)
+        except Exception:  # the storage cannot be reached: say so, the page still opens
+            return _("%(name)s (the storage cannot be reached)") % {"name": obj.file.name}
+        if not present:
+            return _("%(name)s (missing from the storage: rendered again on the next request)") % {
+                "name": obj.file.name
+            }
+        return obj.file.name
 
     @admin.display(description=_("error"))
     def short_error(self, obj) -> str:

@@ -12,7 +12,13 @@ from mot_portal.documents.models import StoredDocument
 from mot_portal.documents.registry import DocumentUnavailable
 from mot_portal.documents.selectors import ReadyDocument, waiting_problem
 from mot_portal.documents.services import LANGUAGES, document_for_reader
-from mot_portal.documents.views import RETRY_AFTER_SECONDS, UNAVAILABLE_RETRY_AFTER_SECONDS, document_file_response
+from mot_portal.documents.views import (
+    RETRY_AFTER_SECONDS,
+    STORAGE_RETRY_AFTER_SECONDS,
+    UNAVAILABLE_RETRY_AFTER_SECONDS,
+    StorageUnavailable,
+    document_file_response,
+)
 
 
 class PdfRenderer(renderers.BaseRenderer):
@@ -79,7 +85,19 @@ class DocumentActionMixin:
             raise exceptions.NotFound from None
         key = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         if document.is_ready:
-            return document_file_response(request, ReadyDocument.of(document), key)
+            try:
+                response = document_file_response(request, ReadyDocument.of(document), key)
+            except StorageUnavailable:
+                response = JsonResponse(
+                    {"status": "unavailable", "retry_after": STORAGE_RETRY_AFTER_SECONDS,
+                     "detail": _("The document storage cannot be reached; try again later.")},
+                    status=503,
+                )  # fmt: skip
+                response["Retry-After"] = str(STORAGE_RETRY_AFTER_SECONDS)
+                return response
+            if response is not None:
+                return response
+            document.refresh_from_db()  # its file was missing: queued again
         body = {"status": document.status, "retry_after": RETRY_AFTER_SECONDS, "url": request.build_absolute_uri()}
         if document.status == StoredDocument.State.FAILED:
             return JsonResponse({**body, "retry_after": None, "detail": _("Rendering failed.")}, status=503)

@@ -17,7 +17,7 @@ import mimetypes
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import weasyprint
 from django.conf import settings
@@ -32,6 +32,9 @@ logger = logging.getLogger(__name__)
 LAYOUT_VERSION = "1"
 DATA_URL_MAX_BYTES = 32 * 1024
 DATA_URL_RE = re.compile(r"^data:(image/(?:png|jpeg|gif|webp));base64,", re.IGNORECASE)
+# Uploaded files, read through the storage by the URL fetcher (see media_uri).
+MEDIA_SCHEME = "portal-media"
+MEDIA_MAX_BYTES = 20 * 1024 * 1024
 # Stands for the creation date in the HTML that is hashed; the date is put in when the PDF is laid out.
 CREATED_PLACEHOLDER = "@@document-created@@"
 
@@ -58,6 +61,10 @@ class SafeURLFetcher(URLFetcher):
             if path.is_file() and any(path.is_relative_to(root) for root in allowed_roots()):
                 mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime_type})
+        elif scheme == MEDIA_SCHEME:
+            found = _storage_media(unquote(url.split(":", 1)[1]))
+            if found is not None:
+                return URLFetcherResponse(url, *found)
         elif scheme == "data" and DATA_URL_RE.match(url):
             payload = url.split(",", 1)[1]
             if len(payload) * 3 // 4 <= DATA_URL_MAX_BYTES:
@@ -65,6 +72,24 @@ class SafeURLFetcher(URLFetcher):
                 return URLFetcherResponse(url, base64.b64decode(payload), {"Content-Type": mime_type})
         self.refused.append(url[:200])
         raise ValueError(f"Refused by the portal's URL fetcher: {url[:200]}")
+
+
+def _storage_media(name: str) -> tuple[bytes, dict] | None:
+    """An uploaded image read through the default storage (files or a bucket), or None: only image types, within
+    a size bound, and names that stay inside the storage (no absolute or parent parts)."""
+    from django.core.files.storage import default_storage
+
+    mime_type = mimetypes.guess_type(name)[0] or ""
+    parts = name.split("/")
+    if not mime_type.startswith("image/") or name.startswith("/") or ".." in parts or "" in parts:
+        return None
+    try:
+        if default_storage.size(name) > MEDIA_MAX_BYTES:
+            return None
+        with default_storage.open(name, "rb") as handle:
+            return handle.read(), {"Content-Type": mime_type}
+    except (OSError, ValueError):  # missing (FileNotFoundError) or refused name: rendered without the image
+        return None
 
 
 def static_uri(path: str) -> str:
@@ -76,10 +101,13 @@ def static_uri(path: str) -> str:
 
 
 def media_uri(field_file) -> str:
-    """The ``file://`` URI of an uploaded file (a resized photo), or "" when there is none."""
+    """The URI of an uploaded file (a resized photo) for WeasyPrint, or "" when there is none:
+    ``portal-media:<name>``, which the URL fetcher reads through the storage. Not a ``file://`` path: the HTML
+    (hence the content hash) is the same on every machine and storage (files, a bucket), so a restored backup
+    or a move to object storage renders nothing again."""
     if not field_file:
         return ""
-    return Path(field_file.path).resolve().as_uri()
+    return MEDIA_SCHEME + ":" + quote(field_file.name)
 
 
 def content_hash(html: str) -> str:

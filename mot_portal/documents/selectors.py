@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 import functools
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -30,9 +30,10 @@ class ReadyDocument:
     file_name: str
     rendered_hash: str
 
-    @property
-    def path(self) -> Path:
-        return Path(settings.MEDIA_ROOT) / self.file_name
+    def open(self) -> File:
+        """The stored file, opened through the storage (a file or a bucket's object); FileNotFoundError when it
+        is gone."""
+        return StoredDocument._meta.get_field("file").storage.open(self.file_name, "rb")
 
     @classmethod
     def of(cls, document: StoredDocument) -> ReadyDocument:

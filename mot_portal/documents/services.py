@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
+import secrets
 import threading
 import time
 from collections.abc import Iterable
-from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone, translation
@@ -55,8 +56,18 @@ def _transient_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-# Errors a retry may fix (database, broker); every other error of a render is recorded and not retried.
-TRANSIENT_ERRORS = _transient_errors()
+def _storage_errors() -> tuple[type[BaseException], ...]:
+    """An object store that cannot be reached (network, timeout): the next attempt may succeed."""
+    try:
+        from botocore.exceptions import ConnectionError as StorageConnectionError
+    except ImportError:  # pragma: no cover
+        return ()
+    return (StorageConnectionError,)
+
+
+STORAGE_ERRORS = _storage_errors()
+# Errors a retry may fix (database, broker, storage); every other error of a render is recorded and not retried.
+TRANSIENT_ERRORS = _transient_errors() + STORAGE_ERRORS
 
 
 def _broker_errors() -> tuple[type[BaseException], ...]:
@@ -312,13 +323,13 @@ def _swap_in(spec: DocumentKind, document_id: int, name: str, digest: str, rende
         ):
             # Withdrawn or deleted while it rendered: the new file must not stay reachable.
             if current is None or current.file.name != name:
-                (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)
+                _delete_quietly(name)  # no row names it: nothing can be reading it
             return current
         previous = current.file.name if current.file else ""
         newest = current.content_hash in ("", digest)
         if not newest and current.rendered_hash == current.content_hash and previous and previous != name:
             # A render of a newer edit finished first: its file stays.
-            (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)
+            _delete_quietly(name)  # no row names it
             return current
         current.file.name = name
         current.rendered_hash = digest
@@ -342,33 +353,75 @@ def _key(spec: DocumentKind, object_id: int) -> str:
     return str(spec.model._base_manager.filter(pk=object_id).values_list(spec.key_field, flat=True).get())
 
 
+def document_storage() -> Storage:
+    """Where the PDFs are stored: the file field's storage (the default one: files or an S3-compatible bucket)."""
+    return StoredDocument._meta.get_field("file").storage
+
+
 def _store_atomically(document: StoredDocument, key: str, digest: str, data: bytes) -> str:
-    """Write ``data`` to a temporary file beside its final name, then rename it into place (atomic on POSIX):
-    a reader opens either the previous complete file or the new complete file."""
-    relative = f"documents/{document.kind}/{key}-{document.language}-{digest[:16]}.pdf"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".rendering-", suffix=".pdf")
+    """Save ``data`` under a name no file has had (content hash and a random part), through the storage API.
+    Nothing names it until ``document_render`` swaps the row to it, so a reader (who learns a name only from
+    the row) opens either the previous complete file or the new complete one, on disk as in a bucket (where an
+    object appears only once its upload is complete). The caller removes the previous file after commit."""
+    storage = document_storage()
+    name = f"documents/{document.kind}/{key}-{document.language}-{digest[:16]}-{secrets.token_hex(6)}.pdf"
     try:
-        with os.fdopen(handle, "wb") as output:
-            output.write(data)
-            output.flush()
-            os.fsync(output.fileno())
-        os.replace(temporary, target)
+        name = storage.save(name, ContentFile(data))
+        _sync_to_disk(storage, name)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        _delete_quietly(name)  # a partial file on disk, if any (an object store keeps no partial upload)
         raise
-    return relative
+    return name
+
+
+def _sync_to_disk(storage: Storage, name: str) -> None:
+    """On a filesystem, the file reaches the disk before the row that names it is committed (a crash must not
+    leave a committed row naming a truncated file). An object store acknowledges only stored uploads."""
+    try:
+        path = storage.path(name)
+    except NotImplementedError:
+        return
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _delete_quietly(name: str) -> None:
+    try:
+        document_storage().delete(name)
+    except Exception:  # a file left behind costs space, never correctness: log it, don't fail the caller
+        logger.warning("Could not remove the stored file %s", name, exc_info=True)
 
 
 def _remove_later(name: str) -> None:
-    """Remove a superseded file once the new one is committed (a download may still be reading it: on POSIX an
-    open file stays readable after unlinking)."""
+    """Remove a superseded or withdrawn file once the row no longer names it (after commit). A download that
+    already opened it finishes: on POSIX an unlinked open file stays readable, and an S3 download is a copy."""
+    transaction.on_commit(lambda: _delete_quietly(name))
 
-    def remove():
-        (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)
 
-    transaction.on_commit(remove)
+def document_file_lost(*, kind: str, language: str, name: str) -> bool:
+    """A ready document whose stored file ``name`` is missing (deleted from the disk or the bucket): it is
+    queued for rendering again, as if it had never been rendered, so readers get the status page (202) and
+    then the new file, never a 500. Only the row that still names this file changes (concurrent readers that
+    found it missing queue one render). Returns whether a render was queued."""
+    with transaction.atomic():
+        document = (
+            StoredDocument.objects.select_for_update()
+            .filter(kind=kind, language=language, file=name, status=State.READY)
+            .first()
+        )
+        if document is None:
+            return False
+        logger.warning("Stored file %s of %s is missing: rendering it again", name, document)
+        document.file = ""
+        document.rendered_hash = ""
+        document.status, document.error, document.requested_at = State.QUEUED, "", timezone.now()
+        document.dispatched_at = None
+        document.save(update_fields=["file", "rendered_hash", "status", "error", "requested_at", "dispatched_at"])
+        _queue_render(document, force=False)
+    return True
 
 
 @transaction.atomic
