@@ -4,9 +4,8 @@ see the failed sign-ins and unlock an address or account before its cool-off end
 from axes.apps import AppConfig as AxesAppConfig
 from django.conf import settings
 from django.contrib import admin, messages
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 # Labels of django-axes that its French catalogue lacks: listed here so that makemessages keeps them in ours.
 AXES_LABELS = [
