@@ -53,9 +53,10 @@ class Conflict(exceptions.APIException):
 class StrictPageNumberPagination(PageNumberPagination):
     """Page-number pagination that answers a bad page number with a 400 and a field error.
 
-    A page holds at most ``max_page_size`` records, which keeps one request bounded (100 towns take about a fifth
-    of the time of 500). Sizes up to ``accepted_page_size`` (the cap before issue 11) are still accepted and
-    served ``max_page_size`` at a time, so that clients which follow ``next`` keep working; larger ones get a 400.
+    A page holds at most ``max_page_size`` records, which keeps one request bounded (measured on PostgreSQL, one
+    request at a time: 100 towns in 28 ms, 500 in 113 ms). Sizes up to ``accepted_page_size`` (the cap before
+    issue 11) are still accepted and served ``max_page_size`` at a time, so that clients which follow ``next`` keep
+    working; larger ones get a 400.
     """
 
     page_size_query_param = "page_size"

@@ -8,6 +8,7 @@ import sys
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from projects.models import Booklet, Factsheet
@@ -177,3 +178,20 @@ def test_the_worst_accepted_image_is_resized_in_bounded_memory(tmp_path):
         result = measure(path)
         assert result["peak_mb"] - result["before_mb"] < 170, result
         assert result["peak_mb"] < 300, result
+
+
+def test_a_stored_photo_that_cannot_be_read_is_a_validation_error_not_a_500(settings):
+    """A file that bypassed the upload checks (written straight to storage) and cannot be decoded: the service
+    refuses the save with an error naming the photo, and writes nothing."""
+    from django.core.files.storage import default_storage
+
+    from projects.services import factsheet_update
+
+    factsheet = factsheet_create(fields={"slug": "essai", "title_fr": "Essai"})
+    name = default_storage.save("factsheets/broken.png", io.BytesIO(b"not an image at all"))
+    Factsheet.objects.filter(pk=factsheet.pk).update(photo=name)
+    factsheet.refresh_from_db()
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        factsheet_update(factsheet=factsheet, fields={"title_fr": "Autre"})
+    assert "could not be read" in " ".join(error.value.message_dict["photo"])
+    assert Factsheet.objects.get().title_fr == "Essai"
