@@ -60,6 +60,16 @@ def test_forwarded_for_does_not_give_a_fresh_budget(client):
     assert statuses == [200, 200, 200, 429]
 
 
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_budget(client, settings):
+    """TRUSTED_PROXY=true gives NUM_PROXIES=1 (tests/mot_portal/test_login_protection.py): the right-most
+    X-Forwarded-For address is the client, whatever the client wrote on its left."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    proxy = {"REMOTE_ADDR": "10.0.0.5"}
+    spoofed = [_get(client, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.7", **proxy).status_code for n in range(4)]
+    assert spoofed == [200, 200, 200, 429]
+    assert _get(client, HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy).status_code == 200
+
+
 def test_a_key_holder_has_its_own_rate(client):
     key = _key(rate="6/minute")
     auth = {"HTTP_AUTHORIZATION": f"Api-Key {key}"}
