@@ -6,6 +6,7 @@ turns on the hardened settings that ``manage.py check --deploy`` expects.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,7 +59,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "mot_portal.login_protection.LoginProtectionConfig",  # django-axes
+    "rest_framework_api_key",
     "mot_portal",
+    "mot_portal.apikeys",
     "mot_portal.documents",
     "towns",
     "projects",
@@ -79,6 +83,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before any password is checked (issue 11).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "mot_portal.urls"
@@ -230,7 +242,13 @@ SPECTACULAR_SETTINGS = {
         "Towns, intercommunalities and cross-border partners, project factsheets and booklets, and the work "
         "programme of the MOT advisory programme. "
         "Read access is public; writes need a staff account with the model permission. "
-        "Choose the language of translated fields with `?lang=fr|en` or `Accept-Language`."
+        "Choose the language of translated fields with `?lang=fr|en` or `Accept-Language`.\n\n"
+        "**Rates and API keys.** Anonymous requests are limited per client address (a few dozen a minute, fewer "
+        "for pages larger than the default size); a page holds at most 100 records. Over the limit the API "
+        "answers `429 Too Many Requests` with a `Retry-After` header giving the seconds to wait. A system that "
+        "needs more can ask the MOT team for an API key: each key has its own rate. Send it with every request "
+        "in the header `Authorization: Api-Key <key>`. A key only raises the rate of reads; it grants no write. "
+        "An unknown, revoked or expired key is refused with `401`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -375,6 +393,62 @@ PART_CACHE_SECONDS = int(os.environ.get("PART_CACHE_SECONDS", "600"))
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/health/", "/ready/", "/static/", "/media/"]
 # Identifies the deployed code in cache keys (e.g. a git revision or image tag); by default a hash of the code.
 RELEASE = os.environ.get("RELEASE", "")
+
+# --- Abuse protection (issue 11) -----------------------------------------------------------------
+# Behind a reverse proxy (TRUSTED_PROXY=true), the client address is the one the proxy added to X-Forwarded-For
+# (the TRUSTED_PROXY_COUNT-th from the right); otherwise REMOTE_ADDR, and X-Forwarded-For, which any client can
+# write, is ignored. Login lockout and API throttles count per address with the same rule.
+TRUSTED_PROXY = env_bool("TRUSTED_PROXY", default=False)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+
+# Login protection: django-axes, database handler (works without Redis); https://django-axes.readthedocs.io/
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_ENABLE_ADMIN = False  # mot_portal.login_protection registers a translated admin with an Unlock action
+AXES_VERBOSE = False
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+# Either counter locks: one address trying many usernames, or many addresses trying one username.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY else ("REMOTE_ADDR",)
+AXES_IPWARE_PROXY_ORDER = "left-most"
+# ipware counts the proxies listed in X-Forwarded-For: the nearest one (REMOTE_ADDR) is not among them.
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if TRUSTED_PROXY else None
+# Not strict: a client that writes its own X-Forwarded-For only adds entries on the left, which are skipped.
+IPWARE_STRICT = False
+
+# API throttling (DRF): per address for anonymous reads, per account for staff, per key for API consumers.
+THROTTLE_RATE_ANON = os.environ.get("THROTTLE_RATE_ANON", "60/minute")
+THROTTLE_RATE_USER = os.environ.get("THROTTLE_RATE_USER", "600/minute")
+# Anonymous list pages larger than THROTTLE_HEAVY_PAGE_SIZE count against this stricter rate too.
+THROTTLE_RATE_HEAVY = os.environ.get("THROTTLE_RATE_HEAVY", "10/minute")
+THROTTLE_HEAVY_PAGE_SIZE = int(os.environ.get("THROTTLE_HEAVY_PAGE_SIZE", "50"))
+# Rate given to a new API key in the admin (each key has its own, editable).
+API_KEY_DEFAULT_RATE = os.environ.get("API_KEY_DEFAULT_RATE", "600/minute")
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"].append("mot_portal.apikeys.authentication.APIKeyAuthentication")
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "mot_portal.apikeys.throttling.ClientRateThrottle",
+    "mot_portal.rest.HeavyListThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "anon": THROTTLE_RATE_ANON,
+    "user": THROTTLE_RATE_USER,
+    "heavy": THROTTLE_RATE_HEAVY,
+}
+# The throttles' client address: the same rule as the login lockout (0: REMOTE_ADDR only).
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT if TRUSTED_PROXY else 0
+
+# Uploads. Photos are checked before they are stored: size, pixel count (which bounds decoding memory: at most
+# IMAGE_UPLOAD_MAX_PIXELS × 4 bytes), aspect ratio. Pillow refuses to open anything beyond twice the pixel count.
+IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+IMAGE_UPLOAD_MAX_PIXELS = int(os.environ.get("IMAGE_UPLOAD_MAX_PIXELS", "30000000"))
+IMAGE_UPLOAD_MAX_ASPECT_RATIO = float(os.environ.get("IMAGE_UPLOAD_MAX_ASPECT_RATIO", "4"))
+# Request bodies: form fields and JSON at most 2.5 MB in memory (Django's default, stated); files above 2.5 MB
+# are streamed to a temporary file rather than held in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mot_portal.publishing import PublishableQuerySet, Status
 from mot_portal.sanitize import sanitize_fields
+from mot_portal.uploads import UploadedImageField
 
 YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
 SEARCH_FIELDS = ("search_fr", "search_en")
@@ -85,7 +86,7 @@ class Factsheet(models.Model):
         _("funding programme"), max_length=200, blank=True, help_text=_("e.g. Interreg France-Wallonie-Vlaanderen.")
     )
     website = models.URLField(_("website"), blank=True, help_text=_("Website of the project."))
-    photo = models.ImageField(_("photo"), upload_to="factsheets/", blank=True, help_text=_("Original photo."))
+    photo = UploadedImageField(_("photo"), upload_to="factsheets/", blank=True, help_text=_("Original photo."))
     photo_resized = models.ImageField(
         _("resized photo"),
         upload_to="factsheets/resized/",
@@ -211,7 +212,7 @@ class Booklet(models.Model):
     edition_label = models.CharField(
         _("edition"), max_length=50, blank=True, help_text=_("Edition as printed when only a month is known.")
     )
-    cover_photo = models.ImageField(_("cover photo"), upload_to="booklets/", blank=True, help_text=_("Cover photo."))
+    cover_photo = UploadedImageField(_("cover photo"), upload_to="booklets/", blank=True, help_text=_("Cover photo."))
     cover_credit = models.CharField(_("cover credit"), max_length=200, blank=True, help_text=_("Photo credit."))
     factsheets = models.ManyToManyField(
         Factsheet, through="BookletEntry", verbose_name=_("factsheets"), related_name="booklets", blank=True

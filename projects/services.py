@@ -5,7 +5,6 @@ What they change is refreshed after commit (see ``mot_portal.changes``)."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,11 +16,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from mot_portal import changes
 from mot_portal.publishing import Status, status_change
 from mot_portal.services import instance_save
+from mot_portal.uploads import UNREADABLE, bounded_jpeg_copy
 from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Theme
 from projects.search import factsheet_search_refresh
 from towns.models import Country, CrossBorderArea, Partner, Town
@@ -31,15 +30,9 @@ PHOTO_MAX_WIDTH = 1600
 
 
 def photo_resized_copy(*, source, max_width: int = PHOTO_MAX_WIDTH) -> ContentFile:
-    """A JPEG copy of the image ``source`` at most ``max_width`` wide (pages and PDFs never load originals)."""
-    source.open("rb")
-    with Image.open(source) as image:
-        image = image.convert("RGB")
-        if image.width > max_width:
-            image = image.resize((max_width, round(image.height * max_width / image.width)), Image.LANCZOS)
-        buffer = io.BytesIO()
-        image.save(buffer, format="JPEG", quality=85, optimize=True)
-    return ContentFile(buffer.getvalue())
+    """A JPEG copy of the image ``source`` at most ``max_width`` wide (pages and PDFs never load originals), made
+    in bounded memory (see ``mot_portal.uploads``)."""
+    return bounded_jpeg_copy(source, max_width=max_width)
 
 
 def _photo_refresh(factsheet: Factsheet) -> None:
@@ -54,7 +47,12 @@ def _photo_refresh(factsheet: Factsheet) -> None:
     stem = Path(factsheet.photo.name).stem
     if factsheet.photo_resized and _copy_of(Path(factsheet.photo_resized.name).stem, stem):
         return
-    factsheet.photo_resized.save(f"{stem}.jpg", photo_resized_copy(source=factsheet.photo), save=False)
+    try:
+        copy = photo_resized_copy(source=factsheet.photo)
+    except UNREADABLE:  # damaged past what the upload checks read (e.g. a truncated WebP): nothing is saved
+        message = _("This image could not be read: it may be damaged. Export it again.")
+        raise ValidationError({"photo": message}) from None
+    factsheet.photo_resized.save(f"{stem}.jpg", copy, save=False)
     Factsheet.objects.filter(pk=factsheet.pk).update(photo_resized=factsheet.photo_resized.name)
     changes.record(Factsheet, [factsheet.pk], fields={"photo_resized"})
 

@@ -56,6 +56,17 @@ def pdfs_on_request_only(settings):
     settings.PDF_RENDER_ON_PUBLISH = False
 
 
+@pytest.fixture(autouse=True)
+def api_rates_out_of_the_way(settings):
+    """Every test client comes from one address: API rates high enough never to answer 429, except in the tests
+    of throttling, which set their own (tests/mot_portal/test_throttling.py)."""
+    unlimited = "1000000/minute"
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": unlimited, "user": unlimited, "heavy": unlimited},
+    }
+
+
 @pytest.fixture(scope="session", autouse=True)
 def compiled_catalogues():
     call_command("compile_catalogues", verbosity=0)

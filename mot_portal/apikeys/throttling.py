@@ -1,0 +1,41 @@
+"""The request budget of each API client: its API key's own rate, else its staff account's, else its address's."""
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+
+def consumer_key(request):
+    """The valid API key of the request (see authentication.py), or None."""
+    from mot_portal.apikeys.models import ConsumerKey  # DRF loads throttles before the apps are ready
+
+    return request.auth if isinstance(request.auth, ConsumerKey) else None
+
+
+class ClientRateThrottle(SimpleRateThrottle):
+    """One budget per client: a key holder at its key's ``rate``, a signed-in account at the "user" rate,
+    anyone else per address at the "anon" rate. Over budget, DRF answers 429 with ``Retry-After``."""
+
+    scope = "anon"
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]  # read now, not when DRF was imported
+
+    def allow_request(self, request, view):
+        key = consumer_key(request)
+        if key is not None:
+            self.scope, self.rate = "apikey", key.rate
+        else:
+            self.scope = "user" if request.user and request.user.is_authenticated else "anon"
+            self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view):
+        key = consumer_key(request)
+        if key is not None:
+            ident = key.prefix
+        elif request.user and request.user.is_authenticated:
+            ident = request.user.pk
+        else:
+            ident = self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
