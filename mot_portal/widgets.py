@@ -42,8 +42,20 @@ class FastSelect(forms.Select):
 
 
 def fast_selects(form: forms.Form) -> forms.Form:
-    """Render the single-choice selects of ``form`` with ``FastSelect`` (same HTML, no template per option)."""
-    for field in form.fields.values():
-        if type(field.widget) is forms.Select:
-            field.widget.__class__ = FastSelect
+    """Render the single-choice selects of ``form`` with ``FastSelect`` (same HTML, no template per option). The
+    options of a model choice (departments, regions, countries) are read once per content version of their model
+    and language, not on every page: validation still uses the field's queryset."""
+    from mot_portal.cache import cached_per_version
+
+    for name, field in form.fields.items():
+        if type(field.widget) is not forms.Select:
+            continue
+        field.widget.__class__ = FastSelect
+        if isinstance(field, forms.ModelChoiceField):
+            model = field.queryset.model
+            field.widget.choices = cached_per_version(
+                f"choices:{type(form).__module__}.{type(form).__qualname__}.{name}",
+                [model._meta.label_lower],
+                lambda field=field: [(str(value), str(label)) for value, label in field.choices],
+            )
     return form

@@ -38,3 +38,24 @@ def test_the_towns_filters_render_as_before():
     for name in fast.form.fields:
         assert str(fast.form[name]) == str(plain.form[name]), name
     assert 'value="BE" selected' in str(fast.form["border_country"])
+
+
+def test_the_options_are_read_once_per_content_version(settings, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import DepartmentFactory
+
+    settings.PART_CACHE_SECONDS = 600
+    with django_capture_on_commit_callbacks(execute=True):
+        DepartmentFactory(code="57", name="Moselle")
+    str(TownPageFilter({}, queryset=Town.objects.all()).form["department"])
+    form = TownPageFilter({"department": "57"}, queryset=Town.objects.all()).form
+    assert form.is_valid()  # validation reads the department (one query), as the page does
+    with CaptureQueriesContext(connection) as queries:
+        html = str(form["department"])
+    assert [q["sql"] for q in queries.captured_queries] == []
+    assert '<option value="57" selected>Moselle</option>' in html
+    with django_capture_on_commit_callbacks(execute=True):
+        DepartmentFactory(code="54", name="Meurthe-et-Moselle")
+    assert ">Meurthe-et-Moselle</option>" in str(TownPageFilter({}, queryset=Town.objects.all()).form["department"])
