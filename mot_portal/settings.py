@@ -228,6 +228,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # worker renders them; with eager tasks (no broker) they are rendered when first asked for.
 PDF_RENDER_ON_PUBLISH = os.environ.get("PDF_RENDER_ON_PUBLISH", "1" if CELERY_BROKER_URL else "0") == "1"
 
+# --- Content security (issue 11) -----------------------------------------------------------------
+# The API schema also documents the error answers and the anonymous reads (mot_portal/openapi.py), so that
+# clients generated from it, and schemathesis, expect what the API really answers.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "mot_portal.openapi.document_errors_and_anonymous_reads",
+]
+
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
