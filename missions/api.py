@@ -152,7 +152,9 @@ class RoadmapActionSerializer(serializers.ModelSerializer):
         slug_field="slug", read_only=True, allow_null=True, help_text="Slug of the theme, or null."
     )
     thematic_group = serializers.PrimaryKeyRelatedField(
-        read_only=True, allow_null=True, help_text="Id of the mission's thematic group (see `thematic_groups`), or null."
+        read_only=True,
+        allow_null=True,
+        help_text="Id of the mission's thematic group (see `thematic_groups`), or null.",
     )
     lead = ActionPartnerSerializer(read_only=True, allow_null=True, help_text="Lead organisation, or null.")
     partners = ActionPartnerSerializer(many=True, read_only=True, help_text="Other organisations taking part.")
