@@ -229,6 +229,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 PDF_RENDER_ON_PUBLISH = os.environ.get("PDF_RENDER_ON_PUBLISH", "1" if CELERY_BROKER_URL else "0") == "1"
 
 # --- Content security (issue 11) -----------------------------------------------------------------
+# Content-Security-Policy on every response (django-csp): no inline script anywhere, a static policy (no nonce,
+# so cached pages stay valid). The policy and its few third-party exceptions are in mot_portal/csp.py.
+from mot_portal.csp import POLICY as _CSP_POLICY  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_POLICY}
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "mot_portal.csp.PortalCSPMiddleware"
+)
 # The API schema also documents the error answers and the anonymous reads (mot_portal/openapi.py), so that
 # clients generated from it, and schemathesis, expect what the API really answers.
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
