@@ -90,7 +90,7 @@ def main() -> None:
     if not Path(os.environ["STATIC_ROOT"], "staticfiles.json").exists():
         call_command("collectstatic", "--no-input", verbosity=0)
     client = Client()
-    print(f"\n| page | p50 ms | top 5 costs, ms per request (share) |\n|---|---:|---|")
+    print("\n| page | p50 ms | top 5 costs, ms per request (share) |\n|---|---:|---|")
     for path in args.paths:
         assert client.get(path).status_code == 200, path
         timings = []

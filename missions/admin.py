@@ -1,5 +1,7 @@
 """Editorial admin of missions: events, thematic groups, partner mapping and roadmap versions as inlines."""
 
+import re
+
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -20,13 +22,13 @@ from missions.models import (
     RoadmapAction,
     ThematicGroup,
 )
-from mot_portal.admin import EditorialAdmin, StatusActionsMixin
+from mot_portal.admin import EditorialAdmin, StatusActionsMixin, StrictLookupsMixin
 from mot_portal.facets import year_span_counts
-from towns.models import Town
+from towns.models import INSEE_CODE_REGEX, Town
 
 
 @admin.register(NationalProgramme)
-class NationalProgrammeAdmin(TabbedDjangoJqueryTranslationAdmin):
+class NationalProgrammeAdmin(StrictLookupsMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["name", "slug", "run_by"]
     search_fields = ["name_fr", "name_en", "slug"]
     prepopulated_fields = {"slug": ("name_fr",)}
@@ -91,6 +93,9 @@ class RoadmapInline(admin.TabularInline):
         return getattr(obj, "action_total", 0)
 
 
+INSEE_CODE = re.compile(INSEE_CODE_REGEX)
+
+
 class YearFilter(admin.SimpleListFilter):
     title = _("year")
     parameter_name = "year"
@@ -100,8 +105,10 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in sorted(years, reverse=True)]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            year = int(self.value())
+        # ASCII digits only: "²".isdigit() is true, but int("²") raises.
+        value = self.value()
+        if value and value.isascii() and value.isdigit() and len(value) == 4:
+            year = int(value)
             return queryset.filter(first_year__lte=year, last_year__gte=year)
         return queryset
 
@@ -117,9 +124,11 @@ class TownFilter(admin.SimpleListFilter):
         return [(town.insee_code, f"{town.name} ({town.insee_code})") for town in towns]
 
     def queryset(self, request, queryset):
-        if self.value():
+        # A value that is no INSEE code (five characters, Corsica's 2A/2B included) filters nothing.
+        value = self.value()
+        if value and INSEE_CODE.fullmatch(value):
             return queryset.filter(
-                Q(towns__insee_code=self.value()) | Q(intercommunalities__towns__insee_code=self.value())
+                Q(towns__insee_code=value) | Q(intercommunalities__towns__insee_code=value)
             ).distinct()
         return queryset
 
@@ -175,7 +184,7 @@ class EventParticipationInline(admin.TabularInline):
 
 
 @admin.register(MissionEvent)
-class MissionEventAdmin(TabbedDjangoJqueryTranslationAdmin):
+class MissionEventAdmin(StrictLookupsMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["title", "mission", "kind", "start_date", "period_label", "participants_total"]
     list_filter = ["kind"]
     search_fields = ["title_fr", "title_en", "mission__title_fr"]
@@ -209,7 +218,7 @@ class RoadmapActionInline(TranslationStackedInline):
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
+class RoadmapAdmin(StrictLookupsMixin, StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["__str__", "mission", "version", "date", "status"]
     list_filter = ["status"]
     readonly_fields = ["status"]  # moved by the status actions (the shared workflow)

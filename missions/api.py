@@ -148,9 +148,13 @@ class ActionPartnerSerializer(serializers.ModelSerializer):
 class RoadmapActionSerializer(serializers.ModelSerializer):
     title = _text("Title in the requested language.")
     description = _text("Description (sanitised HTML) in the requested language.")
-    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="Slug of the theme, or null.")
+    theme = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="Slug of the theme, or null."
+    )
     thematic_group = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="Id of the mission's thematic group (see `thematic_groups`), or null."
+        read_only=True,
+        allow_null=True,
+        help_text="Id of the mission's thematic group (see `thematic_groups`), or null.",
     )
     lead = ActionPartnerSerializer(read_only=True, allow_null=True, help_text="Lead organisation, or null.")
     partners = ActionPartnerSerializer(many=True, read_only=True, help_text="Other organisations taking part.")
@@ -222,12 +226,13 @@ class MissionSerializer(serializers.ModelSerializer):
     objectives = _text("Objectives (sanitised HTML) in the requested language.")
     outcomes = _text("Outcomes (sanitised HTML) in the requested language.")
     national_programme = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, help_text="Slug of the national programme served, or null."
+        slug_field="slug", read_only=True, allow_null=True, help_text="Slug of the national programme served, or null."
     )
     # Progress and publication, under the names the API has always given them.
     status = serializers.ChoiceField(
         source="progress",
         choices=Mission.Progress.choices,
+        allow_blank=True,
         read_only=True,
         help_text="Progress: planned, in_progress, completed, cancelled, or empty when no source says.",
     )

@@ -6,9 +6,12 @@ Kept apart from ``mot_portal.api`` (router, language mixin) because settings imp
 """
 
 import copy
+import re
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import F, ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
@@ -231,11 +234,57 @@ class NaturalKeyMixin:
         return extra
 
 
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def as_uri(value: str) -> str:
+    """``value`` (a URL Django's URLValidator accepts: an accented host or path, brackets, a stray ``%``…) as an
+    RFC 3986 URI meaning the same address: the host in IDNA (punycode), the rest percent-encoded."""
+    if not value:
+        return value
+    parts = urlsplit(value)
+    netloc = parts.netloc
+    if parts.hostname and not netloc.isascii():
+        userinfo, _at, hostport = netloc.rpartition("@")
+        host, colon, port = hostport.rpartition(":") if hostport.count(":") == 1 else (hostport, "", "")
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            host = quote(host, safe="")
+        netloc = f"{quote(userinfo, safe=':') + '@' if _at else ''}{host}{colon}{port}"
+
+    def encoded(part: str, safe: str) -> str:
+        return quote(_BAD_PERCENT.sub("%25", part), safe=safe + "%")
+
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            encoded(parts.path, "/:@!$&'()*+,;="),
+            encoded(parts.query, "/?:@!$&'()*+,;="),
+            encoded(parts.fragment, "/?:@!$&'()*+,;="),
+        )
+    )
+
+
+class UriField(serializers.URLField):
+    """A URL read and written as an RFC 3986 URI (the schema says ``format: uri``): what staff typed in the admin
+    (an accented address) and what a client sends are given back percent-encoded, never as an invalid URI."""
+
+    def to_internal_value(self, data):
+        return as_uri(super().to_internal_value(data))
+
+    def to_representation(self, value):
+        return as_uri(super().to_representation(value))
+
+
 # The docstring of a serializer is its description in the API schema (public): implementation notes go in comments.
 # Subclasses write through their app's services (``create``/``update`` turn the request into the service's
 # arguments), so that the API, the admin and the importers share one write path.
 class PortalSerializer(NaturalKeyMixin, serializers.ModelSerializer):
     """Writes run the model's validation; the natural key is fixed once created."""
+
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, models.URLField: UriField}
 
     def validate(self, attrs):
         return validate_model(self, attrs)

@@ -450,6 +450,22 @@ IMAGE_UPLOAD_MAX_ASPECT_RATIO = float(os.environ.get("IMAGE_UPLOAD_MAX_ASPECT_RA
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# --- Content security (issue 11) -----------------------------------------------------------------
+# Content-Security-Policy on every response (django-csp): no inline script anywhere, a static policy (no nonce,
+# so cached pages stay valid). The policy and its few third-party exceptions are in mot_portal/csp.py.
+from mot_portal.csp import POLICY as _CSP_POLICY  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_POLICY}
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "mot_portal.csp.PortalCSPMiddleware"
+)
+# The API schema also documents the error answers and the anonymous reads (mot_portal/openapi.py), so that
+# clients generated from it, and schemathesis, expect what the API really answers.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "mot_portal.openapi.document_errors_and_anonymous_reads",
+]
+
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -457,7 +473,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # X-Forwarded-Proto is believed only when a proxy in front sets it (and drops the client's): otherwise any
+    # client could claim HTTPS, skipping the redirect and changing HSTS.
+    if env_bool("TRUSTED_PROXY", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -46,7 +46,23 @@ class ThemeSerializer(ServiceSerializer):
         extra_kwargs = {"name_fr": FRENCH_REQUIRED}
 
 
-class FactsheetTownSerializer(serializers.ModelSerializer):
+class WholeRowSerializer(serializers.ModelSerializer):
+    """A row of a list that replaces the present rows (a factsheet's towns, its partners): every required field
+    is needed, in a PATCH too. DRF makes the fields of nested rows optional in a partial update, and a row
+    without its town or role would reach the service half-made."""
+
+    def validate(self, attrs):
+        missing = {
+            name: [field.error_messages["required"]]
+            for name, field in self.fields.items()
+            if field.required and not field.read_only and field.source not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return super().validate(attrs)
+
+
+class FactsheetTownSerializer(WholeRowSerializer):
     insee_code = CodeRelatedField(
         source="town", slug_field="insee_code", queryset=Town.objects.all(), help_text="INSEE code of the town."
     )
@@ -62,7 +78,7 @@ class FactsheetTownSerializer(serializers.ModelSerializer):
         fields = ["insee_code", "name", "role"]
 
 
-class FactsheetPartnerSerializer(serializers.ModelSerializer):
+class FactsheetPartnerSerializer(WholeRowSerializer):
     partner = CodeRelatedField(
         slug_field="slug", queryset=Partner.objects.all(), write_only=True, help_text="Slug of the partner."
     )

@@ -1,9 +1,11 @@
 """Template helpers shared by every page."""
 
+import html
+
 from django import template
 from django.conf import settings
 from django.utils.formats import date_format, get_format, number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -65,10 +67,25 @@ def km(value) -> str:
 
 @register.filter
 def rich(value) -> str:
-    """Rich text, sanitised again at display (records written around ``save()`` are covered too)."""
+    """Rich text, sanitised again at display (records written around ``save()`` are covered too).
+
+    Marked safe as HTML *element content* only: never put it in an attribute or chain a filter after it (use
+    ``plain`` for text); tests/mot_portal/test_stored_redirect.py checks every template for such chains."""
     if not value:
         return ""
     return mark_safe(sanitize_html(str(value)))
+
+
+@register.filter
+def plain(value) -> str:
+    """Rich text as plain text (tags removed, entities decoded), for a description or an excerpt.
+
+    Deliberately *not* marked safe: autoescape escapes it wherever it is shown, an attribute included. Chaining
+    ``rich|striptags`` instead keeps ``rich``'s safe mark on text whose quotes were never escaped (a summary
+    could then close ``<meta content="…">`` and add its own attributes)."""
+    if not value:
+        return ""
+    return html.unescape(strip_tags(sanitize_html(str(value)) or ""))
 
 
 @register.simple_tag

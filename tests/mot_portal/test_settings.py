@@ -64,3 +64,30 @@ def test_the_cache_may_not_share_the_brokers_redis_database():
     )  # fmt: skip
     assert own.returncode == 0, own.stderr
     assert own.stdout.split() == ["django_redis.cache.RedisCache", "redis://127.0.0.1:6379/1", "True"]
+
+
+PROXY_PROBE = """
+from django.test import Client
+response = Client(HTTP_HOST="portal.example.org").get("/robots.txt", HTTP_X_FORWARDED_PROTO="https")
+print(response.status_code, response.get("Location", "-"), response.get("Strict-Transport-Security", "-"))
+"""
+
+
+@pytest.mark.parametrize(
+    ("trusted_proxy", "expected"),
+    [
+        # No proxy said to be there: the client's header is ignored, the request is plain HTTP and redirected.
+        ("", "301 https://portal.example.org/robots.txt -"),
+        ("false", "301 https://portal.example.org/robots.txt -"),
+        # Behind a proxy that sets it: believed, so served (with HSTS) without a redirect.
+        ("true", "200 - max-age=31536000; includeSubDomains; preload"),
+    ],
+)
+def test_x_forwarded_proto_is_believed_only_behind_a_trusted_proxy(trusted_proxy, expected):
+    result = manage(
+        "shell", "-c", PROXY_PROBE,
+        DJANGO_ENV="production", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="portal.example.org",
+        TRUSTED_PROXY=trusted_proxy,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected

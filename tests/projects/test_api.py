@@ -222,3 +222,34 @@ def test_editor_orders_a_booklet(api, catalogue, staff_editor):
     response = api.patch("/api/v1/booklets/autre/", {"factsheet_slugs": ["covoiturage", "covoiturage"]}, format="json")
     assert response.status_code == 400
     assert "factsheet_slugs" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("rows", "field"),
+    [
+        ({"towns": [{"role": "partner"}]}, ("towns", "insee_code")),  # the 500 (KeyError) of issue 11
+        ({"towns": [{"insee_code": "59001"}]}, ("towns", "role")),
+        ({"towns": [{}]}, ("towns", "insee_code", "role")),
+        ({"partners": [{"role": "partner"}]}, ("partners", "partner")),  # a partner row without its key
+        ({"partners": [{"partner": "hopital-mons"}]}, ("partners", "role")),
+    ],
+)
+def test_a_patch_with_half_a_row_is_a_field_error_and_changes_nothing(api, catalogue, staff_editor, rows, field):
+    api.force_authenticate(staff_editor)
+    before = list(catalogue.care.town_roles.values_list("town__insee_code", "role"))
+    response = api.patch(f"/api/v1/factsheets/{catalogue.care.slug}/", rows, format="json")
+    assert response.status_code == 400, response.content
+    name, *row_fields = field
+    assert response.json()[name] == {"0": {row_field: ["Ce champ est obligatoire."] for row_field in row_fields}}
+    assert list(catalogue.care.town_roles.values_list("town__insee_code", "role")) == before
+    assert catalogue.care.partner_roles.count() == 1
+
+
+def test_a_patch_with_whole_rows_still_replaces_them(api, catalogue, staff_editor):
+    api.force_authenticate(staff_editor)
+    town = catalogue.towns[2].insee_code
+    payload = {"towns": [{"insee_code": town, "role": ""}], "partners": []}
+    response = api.patch(f"/api/v1/factsheets/{catalogue.care.slug}/", payload, format="json")
+    assert response.status_code == 200, response.content
+    assert list(catalogue.care.town_roles.values_list("town__insee_code", "role")) == [(town, "")]
+    assert catalogue.care.partner_roles.count() == 0
