@@ -55,7 +55,7 @@ def test_the_options_are_read_once_per_content_version(settings, django_capture_
     with CaptureQueriesContext(connection) as queries:
         html = str(form["department"])
     assert [q["sql"] for q in queries.captured_queries] == []
-    assert '<option value="57" selected>Moselle</option>' in html
+    assert '<option value="57" selected>Moselle (57)</option>' in html
     with django_capture_on_commit_callbacks(execute=True):
         DepartmentFactory(code="54", name="Meurthe-et-Moselle")
-    assert ">Meurthe-et-Moselle</option>" in str(TownPageFilter({}, queryset=Town.objects.all()).form["department"])
+    assert ">Meurthe-et-Moselle (54)</option>" in str(TownPageFilter({}, queryset=Town.objects.all()).form["department"])
