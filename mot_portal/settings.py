@@ -185,7 +185,8 @@ def media_storage(environ) -> dict:
             "custom_domain": environ.get("AWS_S3_CUSTOM_DOMAIN") or None,  # a public front for the photos
             "url_protocol": environ.get("AWS_S3_URL_PROTOCOL", "https:"),
             "querystring_auth": environ.get("AWS_QUERYSTRING_AUTH", "true").strip().lower() in {"1", "true", "yes"},
-            "querystring_expire": int(environ.get("AWS_QUERYSTRING_EXPIRE", "600")),
+            # Signed photo URLs outlive the cached pages that hold them (PAGE_CACHE_SECONDS, 600 s by default).
+            "querystring_expire": int(environ.get("AWS_QUERYSTRING_EXPIRE", "3600")),
             "default_acl": None,  # the bucket's policy (private): no object is made public by an upload
             "max_memory_size": 2_621_440,  # an object read (a PDF download) spills to a temporary file past 2.5 MB
             "file_overwrite": False,  # two uploads named alike never replace each other
@@ -455,7 +456,26 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # so cached pages stay valid). The policy and its few third-party exceptions are in mot_portal/csp.py.
 from mot_portal.csp import POLICY as _CSP_POLICY  # noqa: E402
 
-CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_POLICY}
+
+def _media_origin(storage: dict) -> str | None:
+    """Where photos are loaded from when they are not on this site (an S3 bucket or its public front)."""
+    from urllib.parse import urlsplit
+
+    options = storage.get("OPTIONS", {})
+    if "s3" not in storage["BACKEND"]:
+        return None
+    if options.get("custom_domain"):
+        return f"{options['url_protocol']}//{options['custom_domain'].split('/')[0]}"
+    if options.get("endpoint_url"):
+        parts = urlsplit(options["endpoint_url"])
+        return f"{parts.scheme}://{parts.netloc}"
+    return "https://*.amazonaws.com"
+
+
+_MEDIA_ORIGIN = _media_origin(STORAGES["default"])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {**_CSP_POLICY, "img-src": [*_CSP_POLICY["img-src"], *([_MEDIA_ORIGIN] if _MEDIA_ORIGIN else [])]}
+}
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "mot_portal.csp.PortalCSPMiddleware"
 )

@@ -91,3 +91,28 @@ def test_x_forwarded_proto_is_believed_only_behind_a_trusted_proxy(trusted_proxy
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize(
+    ("env", "origin"),
+    [
+        ({}, None),
+        ({"AWS_STORAGE_BUCKET_NAME": "portal", "AWS_S3_ENDPOINT_URL": "http://minio:9000"}, "http://minio:9000"),
+        (
+            {"AWS_STORAGE_BUCKET_NAME": "portal", "AWS_S3_CUSTOM_DOMAIN": "media.example.org/portal"},
+            "https://media.example.org",
+        ),
+        ({"AWS_STORAGE_BUCKET_NAME": "portal"}, "https://*.amazonaws.com"),
+    ],
+)
+def test_photos_from_a_bucket_are_allowed_by_the_content_security_policy(env, origin):
+    """The photos of a page served from an S3 bucket (or its public front) must not be blocked by the policy."""
+    result = manage(
+        "shell", "-v", "0", "-c",
+        "from django.conf import settings; print(' '.join(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))",
+        **env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sources = result.stdout.split()
+    assert sources[:2] == ["'self'", "data:"]
+    assert sources[2:] == ([origin] if origin else [])
