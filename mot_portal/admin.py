@@ -2,26 +2,15 @@
 translation status."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Model
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
+from mot_portal.admin_lookups import StrictLookupsMixin
 from mot_portal.documents.admin import RenderDocumentsMixin
 from mot_portal.publishing import Status, is_published, status_change_many
-
-
-class StrictLookupsMixin:
-    """The list page refuses a query string holding a NUL character as Django's admin refuses any bad lookup
-    (back to the unfiltered list, ``?e=1``), instead of a 500: PostgreSQL text cannot hold NUL, and a choice,
-    text or ``SimpleListFilter`` lookup only reaches the database when the page counts its rows."""
-
-    def get_changelist_instance(self, request):
-        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
-            raise IncorrectLookupParameters("NUL character in the query string")
-        return super().get_changelist_instance(request)
 
 
 class PublicLinkMixin:

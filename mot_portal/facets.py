@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.db.models import Count, Model, QuerySet
 
+from mot_portal.cache import cached_per_version
 from mot_portal.filters import title_order
 from mot_portal.pagination import page_number
 
@@ -150,7 +151,15 @@ def faceted_list(request, *, filterset, facets: Sequence[Facet], page_size: int)
     an invalid filter, no record and no count, and the form says which parameter is wrong."""
     if filterset.is_valid():
         records = filterset.sorted_qs(title_order())
-        counts = facet_counts(filterset=filterset, facets=facets)
+        # The counts depend on the filters only (not on the page or the order): once per content version of the
+        # records and of the facets' models.
+        filters = sorted((name, value) for name, value in request.GET.lists() if name not in ("page", "sort"))
+        kinds = {filterset.queryset.model._meta.app_label, *(facet.model._meta.app_label for facet in facets)}
+        counts = cached_per_version(
+            f"facets:{type(filterset).__module__}.{type(filterset).__qualname__}:{filters!r}",
+            kinds,
+            lambda: facet_counts(filterset=filterset, facets=facets),
+        )
     else:
         records = filterset.queryset.none()
         counts = {facet.name: [] for facet in facets}

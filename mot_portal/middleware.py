@@ -111,3 +111,22 @@ def readiness_response() -> JsonResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+class AdminQueryGuardMiddleware:
+    """An admin page asked with a NUL character in its query string goes back to the unfiltered list (``?e=1``),
+    as Django's admin answers any bad lookup, instead of a 500: PostgreSQL text cannot hold NUL. Covers every
+    admin, third-party ones included (users, tokens, login attempts, API keys); ``StrictLookupsMixin`` does the
+    same inside our own admins."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "/admin/" in request.path and any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            from django.http import HttpResponseRedirect
+
+            return HttpResponseRedirect(f"{request.path}?e=1")
+        return self.get_response(request)

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from mot_portal.admin_lookups import StrictLookupsMixin
 from mot_portal.documents import registry
 from mot_portal.documents.models import StoredDocument
 from mot_portal.documents.services import LANGUAGES, document_request
@@ -16,11 +17,12 @@ class KindFilter(admin.SimpleListFilter):
         return [(kind.name, kind.label) for kind in registry.kinds()]
 
     def queryset(self, request, queryset):
-        return queryset.filter(kind=self.value()) if self.value() else queryset
+        # Only a registered kind filters (anything else is ignored: never a bad query).
+        return queryset.filter(kind=self.value()) if self.value() in registry.names() else queryset
 
 
 @admin.register(StoredDocument)
-class StoredDocumentAdmin(admin.ModelAdmin):
+class StoredDocumentAdmin(StrictLookupsMixin, admin.ModelAdmin):
     """The rendered PDFs: status, errors, timings, pages and size; an action renders them again."""
 
     list_display = ["title", "kind_label", "language", "status", "render_seconds", "page_count", "size_kb",

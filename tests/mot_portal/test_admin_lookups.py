@@ -9,7 +9,8 @@ from tests.missions.fixtures import missions  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-APPS = {"towns", "projects", "workplan", "missions", "auth"}
+# Every admin: ours and the third-party ones (users, tokens, login attempts, API keys, stored documents).
+APPS = {"towns", "projects", "workplan", "missions", "auth", "authtoken", "documents", "apikeys", "axes"}
 BAD_VALUES = ["\x00", "²", "9" * 30, "-1", "x\n"]
 
 
@@ -49,6 +50,18 @@ def test_the_two_500s_of_the_issue(admin_client, missions):  # noqa: F811
     assert admin_client.get(url, {"town": "2A004\n"}).context["cl"].result_count == 3  # no INSEE code: ignored
 
 
+def test_every_admin_list_is_covered(admin_client):
+    assert {model._meta.app_label for model in admin.site._registry} <= APPS
+
+
+@pytest.mark.parametrize("path", ["documents/storeddocument", "axes/accessattempt", "apikeys/consumerkey", "auth/user"])
+def test_a_nul_character_in_a_third_party_admin_goes_back_to_the_list(admin_client, path):
+    url = f"/en/admin/{path}/"
+    response = admin_client.get(url, {"kind": "\x00", "q": "a\x00b"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?e=1"
+
+
 def test_no_bad_value_of_any_parameter_of_any_list_page_is_a_server_error(admin_client, missions):  # noqa: F811
     failures = []
     for url, model_admin in _list_pages():
@@ -65,6 +78,6 @@ def test_no_bad_value_of_any_parameter_of_any_list_page_is_a_server_error(admin_
 
 
 def test_every_admin_of_the_portal_refuses_nul():
-    apps = APPS - {"auth"}
+    apps = {"towns", "projects", "workplan", "missions", "documents"}  # ours (third-party: the guard middleware)
     missing = [url for url, model_admin in _list_pages() if not isinstance(model_admin, StrictLookupsMixin)]
     assert [url for url in missing if url.split("/")[3] in apps] == []

@@ -337,3 +337,24 @@ def test_the_home_figures_are_counted_once_per_version(client, catalogue, settin
     assert before.context["factsheet_count"] == 2
     committed(django_capture_on_commit_callbacks, lambda: status_change(obj=catalogue.draft, status=Status.PUBLISHED))
     assert client.get("/en/").context["factsheet_count"] == 3
+
+
+def test_facet_counts_are_counted_once_per_version(client, catalogue, settings, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0
+    url = localized_url("projects:factsheet_list", "en")
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client.get(url, {"theme": "health"})
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client.get(url, {"theme": "health", "page": "1"})  # same filters, another page
+    assert len(second_queries) <= len(first_queries) - 5  # one query per facet saved
+    assert second.context["facets"] == first.context["facets"]
+    belgium = {value.value: value.count for value in second.context["facets"]["country"]}
+    assert belgium == {"BE": 1}
+    committed(django_capture_on_commit_callbacks, lambda: status_change(obj=catalogue.draft, status=Status.PUBLISHED))
+    after = client.get(url, {"theme": "health"}).context["facets"]
+    assert {value.value: value.count for value in after["country"]} == {"BE": 2}
+    other = client.get(url, {"theme": "mobility"}).context["facets"]  # other filters: their own counts
+    assert {value.value: value.count for value in other["country"]} == {"DE": 1}
