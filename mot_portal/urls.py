@@ -84,6 +84,8 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+handler404 = views.not_found
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -3,8 +3,10 @@
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 from mot_portal.cache import cached_per_version
 
@@ -28,3 +30,11 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 def credits(request: HttpRequest) -> HttpResponse:
     return render(request, "credits.html", {"data_dir": settings.TOWNS_DATA_DIR})
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: JSON under ``/api/`` (what an API client can read, as DRF answers a missing record), the portal's page
+    elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)

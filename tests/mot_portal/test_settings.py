@@ -116,3 +116,14 @@ def test_photos_from_a_bucket_are_allowed_by_the_content_security_policy(env, or
     sources = result.stdout.split()
     assert sources[:2] == ["'self'", "data:"]
     assert sources[2:] == ([origin] if origin else [])
+
+
+def test_an_unknown_api_address_answers_json(client):
+    response = client.get("/api/v1/no-such-thing/", headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+    assert client.get("/api/v1/no-such-thing/", headers={"Accept-Language": "fr"}).json() == {"detail": "Non trouvé."}
+    page = client.get("/fr/no-such-page/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
