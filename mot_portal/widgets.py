@@ -8,7 +8,10 @@ that renderer. A test checks the HTML is the one Django's templates produce.
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -41,21 +44,38 @@ class FastSelect(forms.Select):
         return mark_safe("".join(lines))
 
 
+class _ReadOnce(BaseChoiceIterator):
+    """Choices computed on first use and kept (a widget iterates its choices more than once per rendering)."""
+
+    def __init__(self, compute):
+        self.compute, self.value = compute, None
+
+    def __iter__(self):
+        if self.value is None:
+            self.value = self.compute()
+        return iter(self.value)
+
+
+def _model_choices(field: forms.ModelChoiceField, key: str) -> list[tuple[str, str]]:
+    from mot_portal.cache import cached_per_version
+
+    return cached_per_version(
+        key,
+        [field.queryset.model._meta.label_lower],
+        lambda: [(str(value), str(label)) for value, label in field.choices],
+    )
+
+
 def fast_selects(form: forms.Form) -> forms.Form:
     """Render the single-choice selects of ``form`` with ``FastSelect`` (same HTML, no template per option). The
     options of a model choice (departments, regions, countries) are read once per content version of their model
     and language, not on every page: validation still uses the field's queryset."""
-    from mot_portal.cache import cached_per_version
-
+    prefix = f"choices:{type(form).__module__}.{type(form).__qualname__}"
     for name, field in form.fields.items():
         if type(field.widget) is not forms.Select:
             continue
         field.widget.__class__ = FastSelect
         if isinstance(field, forms.ModelChoiceField):
-            model = field.queryset.model
-            field.widget.choices = cached_per_version(
-                f"choices:{type(form).__module__}.{type(form).__qualname__}.{name}",
-                [model._meta.label_lower],
-                lambda field=field: [(str(value), str(label)) for value, label in field.choices],
-            )
+            # Read when the select is rendered, never for a form that is not (e.g. a facet's), and once per form.
+            field.widget.choices = _ReadOnce(functools.partial(_model_choices, field, f"{prefix}.{name}"))
     return form
