@@ -85,32 +85,46 @@ def _run(check) -> str | None:
         connections.close_all()  # this thread's own connections
 
 
+# One bounded pool for every readiness call of the process: checks that hang (a database or network stall) hold at
+# most these threads, never one more per call.
+_EXECUTOR = ThreadPoolExecutor(max_workers=len(CHECKS), thread_name_prefix="ready")
+_LAST: dict = {}
+
+
 def readiness_response() -> JsonResponse:
-    """Each check runs in a thread of its own, all within READY_TIMEOUT_SECONDS (a hung service is a failed
-    check, not a hung request). 200 when every required check passes, else 503; the body names each check's
-    outcome (no error details: the endpoint is public; they are logged). Never cached."""
-    started = time.monotonic()
+    """Each check runs in a thread of the pool, all within READY_TIMEOUT_SECONDS (a hung service is a failed check,
+    not a hung request). 200 while every check of READY_REQUIRED passes (``degraded`` when another one fails),
+    else 503; the body names each check's outcome (no error details: the endpoint is public; they are logged).
+    The outcome is kept READY_MEMO_SECONDS, so polling it costs the services nothing more. Never cached."""
+    now = time.monotonic()
+    if _LAST and now - _LAST["at"] < settings.READY_MEMO_SECONDS:
+        results = _LAST["results"]
+    else:
+        results = _check_all(now)
+        _LAST.update(at=now, results=results)
+    passed = {name for name, outcome in results.items() if outcome in ("ok", "not configured")}
+    ready = set(settings.READY_REQUIRED) <= passed
+    status = ("ready" if passed >= set(CHECKS) else "degraded") if ready else "unavailable"
+    response = JsonResponse({"status": status, "checks": results}, status=200 if ready else 503)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _check_all(started: float) -> dict[str, str]:
     results: dict[str, str] = {}
-    executor = ThreadPoolExecutor(max_workers=len(CHECKS), thread_name_prefix="ready")
-    futures = {name: executor.submit(_run, check) for name, check in CHECKS.items()}
+    futures = {name: _EXECUTOR.submit(_run, check) for name, check in CHECKS.items()}
     for name, future in futures.items():
         remaining = max(0.0, settings.READY_TIMEOUT_SECONDS - (time.monotonic() - started))
         try:
             results[name] = future.result(timeout=remaining) or "ok"
         except FutureTimeout:
+            future.cancel()
             results[name] = "timeout"
             logger.warning("Readiness check %s timed out", name)
         except Exception as exc:
             results[name] = "unavailable"
             logger.warning("Readiness check %s failed: %s: %s", name, type(exc).__name__, exc)
-    executor.shutdown(wait=False, cancel_futures=True)
-    required = [name for name in CHECKS if name != "worker" or settings.READY_REQUIRE_WORKER]
-    ready = all(results[name] in ("ok", "not configured") for name in required)
-    response = JsonResponse(
-        {"status": "ready" if ready else "unavailable", "checks": results}, status=200 if ready else 503
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return results
 
 
 class AdminQueryGuardMiddleware:

@@ -335,9 +335,11 @@ PDF_RENDER_LEASE_SECONDS = float(os.environ.get("PDF_RENDER_LEASE_SECONDS", "30"
 PDF_RENDER_HEARTBEAT_SECONDS = float(os.environ.get("PDF_RENDER_HEARTBEAT_SECONDS", "5"))
 PDF_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("PDF_WORKER_HEARTBEAT_SECONDS", "10"))
 PDF_WORKER_SEEN_SECONDS = float(os.environ.get("PDF_WORKER_SEEN_SECONDS", "60"))
-# What /ready/ requires: with READY_REQUIRE_WORKER off, a missing worker is reported but the node stays ready
-# (pages are served; only PDFs wait).
-READY_REQUIRE_WORKER = env_bool("READY_REQUIRE_WORKER", default=True)
+# What /ready/ requires for a 200 (database, cache, broker, worker). By default the database only: the cache,
+# broker and workers are shared by every web node, and without them pages are still served (computed; PDFs wait),
+# so their loss must not take every node out of the load balancer at once. The others are reported ("degraded").
+READY_REQUIRED = env_list("READY_REQUIRED", "database")
+READY_MEMO_SECONDS = float(os.environ.get("READY_MEMO_SECONDS", "2"))
 READY_TIMEOUT_SECONDS = float(os.environ.get("READY_TIMEOUT_SECONDS", "1"))
 
 # --- Cache (issue 11) ----------------------------------------------------------------------------------

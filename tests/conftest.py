@@ -47,6 +47,7 @@ def empty_cache(settings):
     from django.core.cache import cache
 
     settings.PAGE_CACHE_SECONDS = settings.PART_CACHE_SECONDS = 0
+    settings.READY_MEMO_SECONDS = 0  # each readiness call checks again
     cache.clear()
 
 

@@ -325,10 +325,14 @@ def test_readiness_without_a_broker_checks_database_and_cache(client, settings):
     assert response["Cache-Control"] == "no-store"
 
 
-def test_readiness_with_the_broker_down_answers_503_within_2_s(client, broker):
+def test_readiness_with_the_broker_down_answers_within_2_s(client, broker, settings):
     with broker(f"redis://127.0.0.1:{_free_port()}/0"):
         response, elapsed = _timed(lambda: client.get("/ready/"))
-    assert response.status_code == 503
+        # By default only the database is required: pages are still served, the node stays in the pool.
+        assert (response.status_code, response.json()["status"]) == (200, "degraded")
+        settings.READY_REQUIRED = ["database", "cache", "broker", "worker"]
+        response, elapsed = _timed(lambda: client.get("/ready/"))
+    assert (response.status_code, response.json()["status"]) == (503, "unavailable")
     assert elapsed < BOUND, elapsed
     checks = response.json()["checks"]
     assert (checks["database"], checks["cache"], checks["broker"], checks["worker"]) == (
@@ -340,6 +344,7 @@ def test_readiness_with_the_broker_down_answers_503_within_2_s(client, broker):
 
 
 def test_readiness_with_a_broker_and_workers_of_both_queues(client, broker, own_redis, settings):
+    settings.READY_REQUIRED = ["database", "cache", "broker", "worker"]
     own_redis.start()
     with broker(own_redis.url):
         assert client.get("/ready/").json()["checks"]["broker"] == "ok"
@@ -350,13 +355,30 @@ def test_readiness_with_a_broker_and_workers_of_both_queues(client, broker, own_
         WorkerHeartbeat.objects.filter(name="pdf@host").delete()
         response = client.get("/ready/")
         assert (response.status_code, response.json()["checks"]["worker"]) == (503, "unavailable")
-        settings.READY_REQUIRE_WORKER = False  # reported, not required
+        settings.READY_REQUIRED = ["database", "cache", "broker"]  # the worker reported, not required
         response = client.get("/ready/")
         assert (response.status_code, response.json()["checks"]["worker"]) == (200, "unavailable")
+        assert response.json()["status"] == "degraded"
         own_redis.kill()
         response, elapsed = _timed(lambda: client.get("/ready/"))
         assert (response.status_code, response.json()["checks"]["broker"]) == (503, "unavailable")
         assert elapsed < BOUND
+
+
+def test_readiness_is_checked_at_most_every_memo_seconds(client, settings, monkeypatch):
+    from mot_portal import middleware
+
+    calls = []
+    database = middleware.CHECKS["database"]
+    monkeypatch.setitem(middleware.CHECKS, "database", lambda: calls.append(1) or database())
+    monkeypatch.setattr(middleware, "_LAST", {})
+    settings.READY_MEMO_SECONDS = 60
+    for _ in range(20):  # a load balancer polling, or someone hammering it
+        assert client.get("/ready/").status_code == 200
+    assert len(calls) == 1
+    settings.READY_MEMO_SECONDS = 0
+    client.get("/ready/")
+    assert len(calls) == 2
 
 
 # --- The stack ----------------------------------------------------------------------------------------------------
