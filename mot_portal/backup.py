@@ -35,8 +35,11 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 MANIFEST = "manifest.json"
 DATABASE_FILE = "database.json.gz"
 MEDIA_FOLDER = "media"
-# Made by ``migrate`` (content types, permissions) or throwaway (sessions).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
+# Made by ``migrate`` (content types, permissions), throwaway (sessions), or not to be copied around: API tokens
+# (bearer secrets: a restored copy on another machine would accept production's tokens; staff make new ones) and
+# the login-protection records (addresses, user agents, usernames tried: personal data kept for minutes).
+# What stays is still sensitive (staff accounts with their password hashes): keep backups as the database is kept.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "authtoken.token", "axes"]
 # Rows ``migrate`` itself creates (the staff groups): their natural keys make loaddata update them.
 CREATED_BY_MIGRATE = {"auth.group"}
 
@@ -80,7 +83,7 @@ def backup_restore(*, folder: Path, storage: Storage | None = None, using: str =
     storage = storage or default_storage
     manifest = _manifest(folder)
     for entry in manifest["media"]:  # every file checked before anything is written
-        if _digest(folder / MEDIA_FOLDER / entry["name"]) != entry["sha256"]:
+        if _digest(_safe_path(folder / MEDIA_FOLDER, entry["name"])) != entry["sha256"]:
             raise BackupError(f"{entry['name']}: the file differs from the backup's manifest")
     call_command("migrate", interactive=False, verbosity=0, database=using)
     expected = manifest["database"]["counts"]
@@ -96,7 +99,10 @@ def backup_restore(*, folder: Path, storage: Storage | None = None, using: str =
         )
     for entry in manifest["media"]:  # files first: once the records say a file exists, it does
         _copy_in(storage, entry, folder / MEDIA_FOLDER)
-    call_command("loaddata", str(folder / manifest["database"]["file"]), verbosity=0, database=using)
+    try:
+        call_command("loaddata", str(folder / manifest["database"]["file"]), verbosity=0, database=using)
+    finally:
+        cache.clear()  # pages and figures cached before the restore describe other records (even a failed one)
     counts = _counts(expected, using)
     # Rows migrate made are kept beside those of the backup (updated when the backup has them too).
     wrong = {
@@ -106,7 +112,6 @@ def backup_restore(*, folder: Path, storage: Storage | None = None, using: str =
     }
     if wrong:
         raise BackupError(f"Restored record counts differ from the backup (restored, expected): {wrong}")
-    cache.clear()  # pages and figures cached before the restore describe other records
     return manifest
 
 

@@ -382,7 +382,11 @@ def content_version(*kinds: str) -> str:
         cache.add(key, token, CONTENT_VERSION_TIMEOUT)  # another process may have set it first: read it back
     if missing:
         found.update(cache.get_many(list(missing)))
-    digest = hashlib.sha1("|".join(f"{key}={found.get(key, '')}" for key in keys).encode(), usedforsecurity=False)
+    # A token the cache could not give back (unreachable) counts as the new one just drawn: the version is then
+    # never the same twice, so nothing is served from, or kept under, a version no edit can change.
+    digest = hashlib.sha1(
+        "|".join(f"{key}={found.get(key) or missing[key]}" for key in keys).encode(), usedforsecurity=False
+    )
     return digest.hexdigest()[:16]
 
 

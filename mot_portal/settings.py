@@ -391,9 +391,12 @@ else:
 # How long a cached page or page part is kept (seconds; 0 turns the page cache off). Entries are never stale:
 # the content version in their key changes with every committed edit. This only bounds memory, and how long
 # a page could outlive an edit made while the cache itself was unreachable.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# In production without CACHE_URL, each process would keep its own copies and content versions, and an edit made
+# in one process (or by a command or a worker) would not reach the others: caching is then off unless asked for.
+_CACHE_DEFAULT = "600" if CACHE_URL or not PRODUCTION else "0"
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", _CACHE_DEFAULT))
 # Parts of pages computed once per content version (home figures, facet choices): on even when pages are not.
-PART_CACHE_SECONDS = int(os.environ.get("PART_CACHE_SECONDS", "600"))
+PART_CACHE_SECONDS = int(os.environ.get("PART_CACHE_SECONDS", _CACHE_DEFAULT))
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/health/", "/ready/", "/static/", "/media/"]
 # Identifies the deployed code in cache keys (e.g. a git revision or image tag); by default a hash of the code.
 RELEASE = os.environ.get("RELEASE", "")
@@ -498,7 +501,7 @@ if PRODUCTION:
     # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
     # X-Forwarded-Proto is believed only when a proxy in front sets it (and drops the client's): otherwise any
     # client could claim HTTPS, skipping the redirect and changing HSTS.
-    if env_bool("TRUSTED_PROXY", default=False):
+    if TRUSTED_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True

@@ -31,6 +31,9 @@ def content(catalogue, tasks):
     factsheet_update(factsheet=catalogue.care, fields={"photo": _photo()})
     user = User.objects.create_user("keeper", password="a-long-test-password-3", is_staff=True)
     Token.objects.create(user=user)
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(username="keeper", ip_address="192.0.2.1", user_agent="test", failures_since_start=2)
     with tasks():
         document_request(kind="booklet", object_id=catalogue.booklet.pk, language="fr")
     assert StoredDocument.objects.get(kind="booklet", language="fr").status == StoredDocument.State.READY
@@ -61,7 +64,17 @@ def test_backup_then_restore_into_an_empty_database_gives_the_same_records_and_f
     backup_restore(folder=folder)
     assert _counts(None, "default") == counts
     assert _files() == files
-    assert Token.objects.get(user__username="keeper")  # relations by natural keys
+    assert User.objects.get(username="keeper").is_staff
+    # Bearer tokens and login-protection records (personal data) are never copied into a backup.
+    from axes.models import AccessAttempt
+
+    assert not Token.objects.exists()
+    assert not AccessAttempt.objects.exists()
+    import gzip
+
+    dump = gzip.decompress((folder / "database.json.gz").read_bytes())
+    assert b'"keeper"' in dump
+    assert b"192.0.2.1" not in dump
     response = client.get(BOOKLET_URL)  # the restored record serves the restored file
     assert response.status_code == 200
     assert (

@@ -358,3 +358,17 @@ def test_facet_counts_are_counted_once_per_version(client, catalogue, settings, 
     assert {value.value: value.count for value in after["country"]} == {"BE": 2}
     other = client.get(url, {"theme": "mobility"}).context["facets"]  # other filters: their own counts
     assert {value.value: value.count for value in other["country"]} == {"DE": 1}
+
+
+def test_with_the_cache_unreachable_the_version_is_never_the_same_twice(settings):
+    """Tokens unreadable: no constant version that pages could be kept under while edits go unseen."""
+    from mot_portal import changes
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
+        }
+    }
+    assert changes.content_version("site") != changes.content_version("site")

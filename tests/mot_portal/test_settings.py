@@ -127,3 +127,23 @@ def test_an_unknown_api_address_answers_json(client):
     page = client.get("/fr/no-such-page/")
     assert page.status_code == 404
     assert page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("env", "seconds"),
+    [
+        ({}, "600 600"),  # development: one process (runserver), a local cache is enough
+        ({"DJANGO_ENV": "production"}, "0 0"),  # several processes, no shared cache: no page cache
+        ({"DJANGO_ENV": "production", "CACHE_URL": "redis://127.0.0.1:6379/1"}, "600 600"),
+        ({"DJANGO_ENV": "production", "PAGE_CACHE_SECONDS": "30", "PART_CACHE_SECONDS": "30"}, "30 30"),
+    ],
+)
+def test_pages_are_cached_only_where_every_process_shares_the_cache(env, seconds):
+    production = {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "portal.example.org"}
+    result = manage(
+        "shell", "-v", "0", "-c",
+        "from django.conf import settings; print(settings.PAGE_CACHE_SECONDS, settings.PART_CACHE_SECONDS)",
+        **{"CACHE_URL": "", **(production if env.get("DJANGO_ENV") else {}), **env},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == seconds
