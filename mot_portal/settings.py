@@ -335,6 +335,8 @@ PDF_RENDER_LEASE_SECONDS = float(os.environ.get("PDF_RENDER_LEASE_SECONDS", "30"
 PDF_RENDER_HEARTBEAT_SECONDS = float(os.environ.get("PDF_RENDER_HEARTBEAT_SECONDS", "5"))
 PDF_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("PDF_WORKER_HEARTBEAT_SECONDS", "10"))
 PDF_WORKER_SEEN_SECONDS = float(os.environ.get("PDF_WORKER_SEEN_SECONDS", "60"))
+# How many times a render whose worker was lost is taken over before the document is marked failed.
+PDF_RENDER_MAX_TAKEOVERS = int(os.environ.get("PDF_RENDER_MAX_TAKEOVERS", "2"))
 # What /ready/ requires for a 200 (database, cache, broker, worker). By default the database only: the cache,
 # broker and workers are shared by every web node, and without them pages are still served (computed; PDFs wait),
 # so their loss must not take every node out of the load balancer at once. The others are reported ("degraded").

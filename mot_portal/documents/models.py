@@ -71,6 +71,11 @@ class StoredDocument(models.Model):
         blank=True,
         help_text=_("Last sign of life of the worker rendering it: an old one means the worker was lost."),
     )
+    takeovers = models.PositiveIntegerField(
+        _("worker losses"),
+        default=0,
+        help_text=_("Renderings of this content whose worker was lost; past a few, the document is marked failed."),
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True, help_text=_("Last rendering ended."))
     render_seconds = models.FloatField(
         _("render time (s)"), null=True, blank=True, help_text=_("Seconds the last rendering took.")

@@ -148,6 +148,8 @@ def _request(spec: DocumentKind, document: StoredDocument, obj: Model, *, force:
         return document
     digest = content_hash(html)
     lost = document.status in (State.QUEUED, State.RENDERING) and is_lost(document)
+    if not force and document.content_hash == digest and lost and _lost_too_often(document):
+        return document  # this content kills its worker: failed, until staff render it again
     if not force and document.content_hash == digest and not lost:
         # Ready with this content, queued or rendering it, or failed on it (staff render it again once the
         # cause is fixed). Only a render nothing will finish (see selectors.is_lost) is queued again.
@@ -158,12 +160,37 @@ def _request(spec: DocumentKind, document: StoredDocument, obj: Model, *, force:
         document.error = ""
         document.save(update_fields=["content_hash", "html", "status", "title", "error"])
         return document
+    if document.content_hash != digest or force:
+        document.takeovers = 0  # new content (or staff asking again): its own chances
     document.content_hash, document.html, document.title = digest, html, title
     document.status, document.error, document.requested_at = State.QUEUED, "", timezone.now()
     document.dispatched_at = None
-    document.save(update_fields=["content_hash", "html", "title", "status", "error", "requested_at", "dispatched_at"])
+    document.save(
+        update_fields=["content_hash", "html", "title", "status", "error", "requested_at", "dispatched_at", "takeovers"]
+    )
     _queue_render(document, force=force)
     return document
+
+
+def _lost_too_often(document: StoredDocument) -> bool:
+    """Count a render whose worker was lost (the document was rendering and stopped beating). Past
+    PDF_RENDER_MAX_TAKEOVERS, the document is marked failed rather than queued again: content that kills its
+    worker (too long for the time limit, too big for the memory limit) would otherwise hold the PDF queue for ever.
+    The row is locked by the caller."""
+    if document.status != State.RENDERING:
+        return False
+    document.takeovers += 1
+    if document.takeovers <= settings.PDF_RENDER_MAX_TAKEOVERS:
+        document.save(update_fields=["takeovers"])
+        return False
+    logger.error("Rendering of %s was lost %s times: marked failed", document, document.takeovers)
+    document.status, document.finished_at = State.FAILED, timezone.now()
+    document.error = (
+        f"The rendering stopped {document.takeovers} times without finishing (its worker was lost each time: the "
+        "document may be too long or too large for the workers' time or memory limits). Render it again once fixed."
+    )
+    document.save(update_fields=["takeovers", "status", "finished_at", "error"])
+    return True
 
 
 def _error_text(exc: Exception) -> str:
@@ -269,6 +296,8 @@ def _claim(document_id: int) -> StoredDocument | None:
         if current.status == State.RENDERING and not is_lost(current):
             logger.info("Document %s is being rendered by another worker: nothing to do", document_id)
             return None
+        if _lost_too_often(current):
+            return None
         now = timezone.now()
         current.status, current.started_at, current.heartbeat_at = State.RENDERING, now, now
         current.attempts += 1
@@ -343,6 +372,7 @@ def _swap_in(spec: DocumentKind, document_id: int, name: str, digest: str, rende
         current.page_count = rendered.page_count
         current.size_bytes = len(rendered.data)
         current.render_count += 1
+        current.takeovers = 0
         current.save()
     if previous and previous != name:
         _remove_later(previous)
@@ -515,7 +545,7 @@ def document_requeue(document_id: int) -> bool:
     """Queue again a document nothing will finish (checked under the row lock); False if it is on its way."""
     with transaction.atomic():
         document = StoredDocument.objects.select_for_update().filter(pk=document_id).first()
-        if document is None or not is_lost(document):
+        if document is None or not is_lost(document) or _lost_too_often(document):
             return False
         logger.info("Queueing again %s (%s, requested %s)", document, document.status, document.requested_at)
         document.status, document.error, document.requested_at = State.QUEUED, "", timezone.now()

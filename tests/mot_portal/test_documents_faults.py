@@ -253,6 +253,44 @@ def test_a_render_under_a_live_lease_is_not_rendered_twice_and_a_lapsed_lease_is
     assert rendered.file.name
 
 
+def test_content_that_kills_its_worker_again_and_again_is_marked_failed(catalogue, settings, client):
+    """A render whose worker is lost (time or memory limit, a crash) is taken over PDF_RENDER_MAX_TAKEOVERS times,
+    then the document fails, instead of holding the PDF queue for ever; new content gets its own chances."""
+    from mot_portal.documents.services import document_requeue, documents_reconcile
+
+    settings.PDF_RENDER_LEASE_SECONDS, settings.PDF_RENDER_MAX_TAKEOVERS = 30, 2
+    document = document_request(kind="factsheet", object_id=catalogue.care.pk, language="en")
+    lapsed = timezone.now() - datetime.timedelta(seconds=31)
+
+    def worker_lost():  # the worker that claimed it died mid-render: it stopped beating
+        StoredDocument.objects.filter(pk=document.pk).update(
+            status=State.RENDERING, started_at=lapsed, heartbeat_at=lapsed
+        )
+
+    worker_lost()
+    assert document_requeue(document.pk)  # first loss: taken over by the reconciliation
+    worker_lost()
+    documents_reconcile()  # second loss
+    document.refresh_from_db()
+    assert document.takeovers == 2
+    assert document.status != State.FAILED
+    worker_lost()
+    assert document_render(document_id=document.pk) is None  # a redelivered task does not take it a third time
+    document.refresh_from_db()
+    assert (document.status, document.takeovers) == (State.FAILED, 3)
+    assert "stopped 3 times" in document.error
+    assert not document_requeue(document.pk)
+    response = client.get(f"/en/documents/factsheet/{catalogue.care.slug}/en/")
+    assert response.status_code == 503  # "rendering failed": no endless status page
+    # Staff fix the content: the new content is rendered (and gets its own chances).
+    from projects.services import factsheet_update
+
+    factsheet_update(factsheet=catalogue.care, fields={"title_en": "A shorter factsheet"})
+    again = document_request(kind="factsheet", object_id=catalogue.care.pk, language="en")
+    assert again.takeovers == 0
+    assert again.status in (State.QUEUED, State.READY)  # (rendered at once where tasks run in this process)
+
+
 def test_an_older_render_finishing_last_does_not_replace_a_newer_file(catalogue):
     """Two renders of different content at once (an edit during a long render): the older one, finishing last,
     leaves the newer file in place."""
