@@ -60,9 +60,11 @@ def _storage_errors() -> tuple[type[BaseException], ...]:
     """An object store that cannot be reached (network, timeout): the next attempt may succeed."""
     try:
         from botocore.exceptions import ConnectionError as StorageConnectionError
+        from botocore.exceptions import HTTPClientError
     except ImportError:  # pragma: no cover
         return ()
-    return (StorageConnectionError,)
+    # HTTPClientError: a read timeout or a connection closed mid-request (not ConnectionError subclasses).
+    return (StorageConnectionError, HTTPClientError)
 
 
 STORAGE_ERRORS = _storage_errors()

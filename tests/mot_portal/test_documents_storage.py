@@ -292,3 +292,30 @@ def test_the_compose_stack_points_the_app_at_its_minio_bucket():
     assert "minio-init" in app["depends_on"]
     assert "media" not in compose["volumes"]
     assert "volumes" not in app  # no media volume: every container shares the bucket
+
+
+def test_a_bucket_that_stops_answering_mid_render_is_retried_not_failed(catalogue, s3_bucket, settings):
+    """A bucket that accepts the connection but never answers (a read timeout, not a refused connection): the render
+    gives its lease back and the task is retried; the document is not marked failed for good."""
+    import socket
+    import threading
+
+    from mot_portal.documents.services import TRANSIENT_ERRORS, document_render
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    accepted = []
+    threading.Thread(target=lambda: [accepted.append(silent.accept()) for _ in range(8)], daemon=True).start()
+    env = {**s3_env(f"http://127.0.0.1:{silent.getsockname()[1]}", s3_bucket.name), "AWS_S3_READ_TIMEOUT": "0.5"}
+    env["AWS_S3_MAX_ATTEMPTS"] = "1"
+    document = document_request(kind="factsheet", object_id=catalogue.care.pk, language="en")
+    settings.STORAGES = {**settings.STORAGES, "default": media_storage(env)}
+    try:
+        with pytest.raises(TRANSIENT_ERRORS):
+            document_render(document_id=document.pk)
+    finally:
+        silent.close()
+    document.refresh_from_db()
+    assert document.status == State.QUEUED  # given back: the retry (or the reconciliation) renders it
+    assert not document.error
