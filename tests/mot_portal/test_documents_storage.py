@@ -288,6 +288,16 @@ def test_the_compose_stack_points_the_app_at_its_minio_bucket():
     assert options["client_config"].s3 == {"addressing_style": "path"}
     init = " ".join(compose["services"]["minio-init"]["command"])
     assert f"mc mb --ignore-existing local/{options['bucket_name']}" in init
+    # Anyone may read a photo, no one may list the bucket or read a PDF (or anything else) from it.
+    import json
+
+    policy = json.loads(re.search(r"printf '%s' '(\{.*?\})'", init).group(1))
+    assert "mc anonymous set-json" in init
+    assert "anonymous set download" not in init
+    (statement,) = policy["Statement"]
+    assert statement["Action"] == ["s3:GetObject"]
+    assert statement["Resource"] == ["arn:aws:s3:::portal/factsheets/*", "arn:aws:s3:::portal/booklets/*"]
+    assert compose["services"]["minio"]["ports"] == ["127.0.0.1:9000:9000"]
     assert "anonymous set download local/portal/documents" not in init  # the PDFs stay private
     assert "minio-init" in app["depends_on"]
     assert "media" not in compose["volumes"]
