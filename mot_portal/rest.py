@@ -122,7 +122,18 @@ class StrictPageNumberPagination(PageNumberPagination):
         }
 
 
-class HeavyListThrottle(SimpleRateThrottle):
+class ThrottleCacheMixin:
+    """Throttle counters in the ``throttle`` cache (``THROTTLE_CACHE_URL``: a Redis that never evicts), not in
+    the page cache, which evicts: flooding it with pages must not flush the counters."""
+
+    @property
+    def cache(self):
+        from django.core.cache import caches
+
+        return caches["throttle"]
+
+
+class HeavyListThrottle(ThrottleCacheMixin, SimpleRateThrottle):
     """Anonymous requests for pages larger than ``THROTTLE_HEAVY_PAGE_SIZE`` also count against the stricter
     "heavy" rate, per address: large pages are what ties up the web workers. Key holders and staff have their own
     budget (``ClientRateThrottle``)."""

@@ -390,6 +390,22 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# The API throttles' counters: in THROTTLE_CACHE_URL when set (a Redis that never evicts, e.g. the broker's
+# server on a database of its own), else in the default cache.
+THROTTLE_CACHE_URL = os.environ.get("THROTTLE_CACHE_URL", "")
+if THROTTLE_CACHE_URL:
+    if CELERY_BROKER_URL.startswith("redis") and _redis_location(THROTTLE_CACHE_URL) == _redis_location(
+        CELERY_BROKER_URL
+    ):
+        raise ImproperlyConfigured("THROTTLE_CACHE_URL and CELERY_BROKER_URL use the same Redis database.")
+    CACHES["throttle"] = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": THROTTLE_CACHE_URL,
+        "KEY_PREFIX": "throttle",
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5, "IGNORE_EXCEPTIONS": True},
+    }
+else:
+    CACHES["throttle"] = {**CACHES["default"], "KEY_PREFIX": "throttle"}
 # How long a cached page or page part is kept (seconds; 0 turns the page cache off). Entries are never stale:
 # the content version in their key changes with every committed edit. This only bounds memory, and how long
 # a page could outlive an edit made while the cache itself was unreachable.

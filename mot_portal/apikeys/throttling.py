@@ -3,6 +3,8 @@
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from mot_portal.rest import ThrottleCacheMixin
+
 
 def consumer_key(request):
     """The valid API key of the request (see authentication.py), or None."""
@@ -11,7 +13,7 @@ def consumer_key(request):
     return request.auth if isinstance(request.auth, ConsumerKey) else None
 
 
-class ClientRateThrottle(SimpleRateThrottle):
+class ClientRateThrottle(ThrottleCacheMixin, SimpleRateThrottle):
     """One budget per client: a key holder at its key's ``rate``, a signed-in account at the "user" rate,
     anyone else per address at the "anon" rate. Over budget, DRF answers 429 with ``Retry-After``."""
 

@@ -22,15 +22,18 @@ counter = itertools.count()
 
 @pytest.fixture(autouse=True)
 def rates(settings):
-    """Small rates, fresh counters (the throttles keep their counts in the default cache)."""
+    """Small rates, fresh counters (the throttles keep their counts in the "throttle" cache)."""
+    from django.core.cache import caches
+
     cache.clear()
-    settings.PAGE_CACHE_ENABLED = False
+    caches["throttle"].clear()
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "4/minute", "heavy": "2/minute"},
     }
     yield
     cache.clear()
+    caches["throttle"].clear()
 
 
 def _get(client, path="/api/v1/themes/", **extra):
@@ -227,3 +230,18 @@ def test_rates_come_from_the_environment():
         "s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']",
     )
     assert values == {"anon": "7/minute", "user": "70/minute", "heavy": "2/hour"}
+
+
+def test_the_counters_are_kept_apart_from_the_page_cache(client, settings):
+    """Flushing (or flooding, with eviction) the page cache never resets a client's budget."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "counters"},
+    }
+    assert [_get(client).status_code for _ in range(3)] == [200, 200, 200]
+    caches["default"].clear()
+    assert _get(client).status_code == 429
+    caches["throttle"].clear()
+    assert _get(client).status_code == 200
