@@ -353,10 +353,12 @@ CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
 
 
 def _redis_location(url: str) -> tuple[str, str]:
-    from urllib.parse import urlsplit
+    from urllib.parse import parse_qs, urlsplit
 
     parts = urlsplit(url)
-    return f"{parts.hostname}:{parts.port or 6379}", (parts.path.strip("/") or "0")
+    host = "127.0.0.1" if parts.hostname in ("localhost", "::1", "127.0.0.1") else parts.hostname
+    database = parse_qs(parts.query).get("db", [parts.path.strip("/") or "0"])[0]
+    return f"{host}:{parts.port or 6379}", database
 
 
 if CACHE_URL:

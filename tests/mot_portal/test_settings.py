@@ -57,6 +57,8 @@ def test_the_cache_may_not_share_the_brokers_redis_database():
     assert "same Redis database" in refused.stderr
     default_db = manage("check", CACHE_URL="redis://127.0.0.1:6379", CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
     assert "same Redis database" in default_db.stderr
+    by_name = manage("check", CACHE_URL="rediss://localhost:6379/4", CELERY_BROKER_URL="redis://127.0.0.1/4")
+    assert "same Redis database" in by_name.stderr
     own = manage(
         "shell", "-v", "0", "-c", "from django.conf import settings; o = settings.CACHES['default']; "
         "print(o['BACKEND'], o['LOCATION'], o['OPTIONS']['IGNORE_EXCEPTIONS'])",
