@@ -3,7 +3,8 @@
     .venv/bin/python bench/profile_pages.py [--runs 30] [PATH ...]
 
 Production settings on PostgreSQL (``BENCH_DATABASE_URL``, default the load benchmark's database, loaded by
-``bench/load.py``). For each page: p50 without the profiler, then the cumulative time per request of the five
+``bench/load.py``) and Redis (``BENCH_CACHE_URL``, default redis://127.0.0.1:6379/9): the page cache off, the
+parts of pages cached per content version as in production. For each page: p50 without the profiler, then the cumulative time per request of the five
 largest of a fixed set of costs (template rendering, form widgets, included templates, SQL compilation, SQL
 execution, prefetching, the home figures and facet counts), as ms and as a share of the request. Run it on two
 checkouts to compare them: the set of costs is the same.
@@ -32,7 +33,8 @@ os.environ.update(
     ALLOWED_HOSTS="testserver",
     SECURE_SSL_REDIRECT="false",
     DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mot_bench"),
-    PAGE_CACHE_SECONDS="0",
+    PAGE_CACHE_SECONDS="0",  # pages computed; their shared parts cached per content version, as in production
+    CACHE_URL=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/9"),
     STATIC_ROOT=os.environ.get("BENCH_STATIC_ROOT", str(Path(tempfile.gettempdir()) / "mot-profile-static")),
     LOG_LEVEL="WARNING",
     THROTTLE_RATE_ANON="1000000/minute",
