@@ -4,10 +4,10 @@
 
 Production settings on PostgreSQL (``BENCH_DATABASE_URL``, default the load benchmark's database, loaded by
 ``bench/load.py``) and Redis (``BENCH_CACHE_URL``, default redis://127.0.0.1:6379/9): the page cache off, the
-parts of pages cached per content version as in production. For each page: p50 without the profiler, then the cumulative time per request of the five
-largest of a fixed set of costs (template rendering, form widgets, included templates, SQL compilation, SQL
-execution, prefetching, the home figures and facet counts), as ms and as a share of the request. Run it on two
-checkouts to compare them: the set of costs is the same.
+parts of pages cached per content version as in production. For each page: p50 without the profiler, then the
+cumulative time per request of the five largest of a fixed set of costs (template rendering, form widgets,
+included templates, SQL compilation, SQL execution, prefetching, URL reversing), as ms and as a share of the
+request. Run it on two checkouts to compare them: the set of costs is the same.
 """
 
 from __future__ import annotations

@@ -211,3 +211,16 @@ def test_the_browsable_api_highlighting_file_is_what_drf_would_inline():
     if css is None:
         pytest.skip("Pygments is not installed: DRF highlights nothing")
     assert (settings.BASE_DIR / "static" / "css" / "api-highlight.css").read_text() == css + "\n"
+
+
+@pytest.mark.parametrize(
+    "path", ["/fr/", "/static/css/portal.css", "/api/v1/themes/", "/api/v1/redoc/", "/en/admin/login/"]
+)
+def test_the_header_built_once_is_the_policy_django_csp_builds(client, path):
+    """The header is built once per exception (not per response): the same one django-csp builds for the page."""
+    from csp.utils import build_policy
+
+    from mot_portal.csp import exception_for
+
+    response = client.get(path)
+    assert response["Content-Security-Policy"] == build_policy(update=exception_for(path))
