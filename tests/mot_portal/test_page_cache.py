@@ -18,6 +18,16 @@ from workplan.models import WorkItem
 pytestmark = pytest.mark.django_db
 
 
+# A Redis nothing listens on, configured as the settings do (errors ignored, short timeouts).
+UNREACHABLE_REDIS = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
+    }
+}
+
+
 @pytest.fixture(autouse=True)
 def page_cache_on(settings, empty_cache):
     settings.PAGE_CACHE_SECONDS = settings.PART_CACHE_SECONDS = 600
@@ -267,13 +277,7 @@ def test_responses_that_set_a_cookie_or_are_private_are_not_stored(settings):
 
 def test_a_cache_that_does_not_answer_never_breaks_a_page(client, catalogue, settings):
     """Redis unreachable (a port nothing listens on): pages are computed, not a 500."""
-    settings.CACHES = {  # Django's test signals reset the cache handler: the next request uses this one
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
-        }
-    }
+    settings.CACHES = UNREACHABLE_REDIS  # Django's test signals reset the cache handler
     url = localized_url("projects:factsheet_detail", "en", slug="maison-de-sante")
     assert client.get(url).status_code == 200
     assert client.get(url).status_code == 200
@@ -364,11 +368,5 @@ def test_with_the_cache_unreachable_the_version_is_never_the_same_twice(settings
     """Tokens unreadable: no constant version that pages could be kept under while edits go unseen."""
     from mot_portal import changes
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
-        }
-    }
+    settings.CACHES = UNREACHABLE_REDIS  # Django's test signals reset the cache handler
     assert changes.content_version("site") != changes.content_version("site")
