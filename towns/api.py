@@ -81,6 +81,21 @@ class IntercommunalitySerializer(ServiceSerializer):
         fields = ["siren", "name", "kind", "funding_mode", "population", "town_count"]
 
 
+class BorderDistanceSerializer(serializers.Serializer):
+    country = serializers.CharField(help_text="ISO alpha-2 code of the neighbouring country.")
+    distance_km = serializers.FloatField(help_text="Geodesic distance in km to France's land border with it.")
+
+
+class BorderDistancesField(serializers.ReadOnlyField):
+    """The town's distance to each neighbouring country of its territory, nearest first."""
+
+    def to_representation(self, value: dict) -> list[dict]:
+        return [
+            {"country": code, "distance_km": km}
+            for code, km in sorted((value or {}).items(), key=lambda i: (i[1], i[0]))
+        ]
+
+
 class TownSerializer(ServiceSerializer):
     natural_key = "insee_code"
     services = (services.town_create, services.town_update, "town")
@@ -109,6 +124,11 @@ class TownSerializer(ServiceSerializer):
         required=False,
         help_text="ISO alpha-2 code of the nearest neighbouring country.",
     )
+    border_distances = extend_schema_field(BorderDistanceSerializer(many=True))(BorderDistancesField)(
+        help_text="Geodesic distance to the land border with each neighbouring country of the town's territory "
+        "(metropolitan France, or French Guiana), nearest first; empty without coordinates or a land border. "
+        "Computed from the Natural Earth 1:10m borders (see the credits page)."
+    )
     is_pvd = serializers.BooleanField(read_only=True, help_text="True for Petites villes de demain laureates.")
     url = serializers.SerializerMethodField(help_text="Public page of the town.")
 
@@ -129,6 +149,7 @@ class TownSerializer(ServiceSerializer):
             "longitude",
             "border_country",
             "border_distance_km",
+            "border_distances",
             "is_pvd",
             "pvd_id",
             "pvd_signed_on",

@@ -1,14 +1,50 @@
 """FilterSets shared by the public pages and the API, so both accept the same parameters."""
 
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from mot_portal.filters import SearchFilter
 from mot_portal.widgets import fast_selects
 from towns.models import Country, CrossBorderArea, Department, Intercommunality, Partner, Region, Town
+
+NEAR = re.compile(r"^([A-Za-z]{2}):(\d{1,5}(?:[.,]\d{1,3})?)$")
+
+
+class NearField(forms.CharField):
+    """``<country>:<km>`` (``CH:20``) → (``"CH"``, ``Decimal("20")``)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        match = NEAR.match(value.strip())
+        if not match:
+            raise ValidationError(
+                _("Give a country code and a distance in km, e.g. CH:20."), code="invalid", params={"value": value}
+            )
+        try:
+            km = Decimal(match[2].replace(",", "."))
+        except InvalidOperation:  # pragma: no cover (the pattern admits only numbers)
+            raise ValidationError(_("Give a country code and a distance in km, e.g. CH:20."), code="invalid") from None
+        return match[1].upper(), km
+
+
+class NearFilter(django_filters.Filter):
+    """Towns within a distance of the land border with one country, whatever their nearest border is."""
+
+    field_class = NearField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        code, km = value  # the code is two letters (NearField): safe in a lookup name
+        return qs.filter(**{f"border_distances__{code}__lte": float(km)})
 
 
 class TownFilterBase(django_filters.FilterSet):
@@ -34,6 +70,13 @@ class TownFilterBase(django_filters.FilterSet):
         label=_("Maximum distance to the border (km)"),
         help_text=_("Keep towns at most this many km from a land border."),
     )
+    near = NearFilter(
+        label=_("Near a border"),
+        help_text=_(
+            "<country>:<km>: within this many km of the land border with that country (ISO alpha-2), whatever "
+            "the nearest border is, e.g. CH:20."
+        ),
+    )
     department = django_filters.ModelChoiceFilter(
         field_name="department",
         to_field_name="code",
@@ -53,7 +96,7 @@ class TownFilterBase(django_filters.FilterSet):
 
     class Meta:
         model = Town
-        fields = ["search", "border_country", "max_border_distance", "department", "region"]
+        fields = ["search", "border_country", "max_border_distance", "near", "department", "region"]
 
 
 class TownFilter(TownFilterBase):
@@ -74,7 +117,7 @@ class TownFilter(TownFilterBase):
     )
 
     class Meta(TownFilterBase.Meta):
-        fields = ["search", "is_pvd", "border_country", "max_border_distance", "department", "region", "epci"]
+        fields = ["search", "is_pvd", "border_country", "max_border_distance", "near", "department", "region", "epci"]
 
     def filter_is_pvd(self, queryset, name, value):
         return queryset.pvd() if value == "true" else queryset.not_pvd()
@@ -157,7 +200,7 @@ class TownPageFilter(TownFilterBase):
     )
 
     class Meta(TownFilterBase.Meta):
-        fields = ["search", "scope", "border_country", "department", "region", "max_border_distance", "sort"]
+        fields = ["search", "scope", "border_country", "department", "region", "max_border_distance", "near", "sort"]
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}
@@ -168,6 +211,8 @@ class TownPageFilter(TownFilterBase):
         for name, field in self.form.fields.items():
             if name != "search":
                 field.help_text = ""
+        # Kept from link to link (the home's and the town pages' links), not a box of the form (yet).
+        self.form.fields["near"].widget = forms.HiddenInput()
         fast_selects(self.form)
 
     SORTS = {

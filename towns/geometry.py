@@ -93,6 +93,14 @@ def border_distances(
     return result
 
 
+def territory_of_department(department_code: str) -> bool | None:
+    """Which borders the communes of a department have: True (metropolitan, Corsica included), False (French
+    Guiana) or None (other overseas departments and collectivities: no land border)."""
+    if department_code == GUIANA_DEPARTMENT:
+        return False
+    return None if department_code.startswith(("97", "98")) else True
+
+
 def territory(department_code: str, zone: str) -> bool | None:
     """Which borders a commune has: True (metropolitan), False (French Guiana) or None (no land border)."""
     if zone == "metro":

@@ -19,7 +19,7 @@ from typing import Any
 from towns.models import INSEE_CODE_REGEX, PVD_ID_REGEX, SIREN_REGEX, Intercommunality
 
 # Bump when the importer's mapping changes, so that an unchanged data set is loaded again.
-IMPORTER_VERSION = "2"
+IMPORTER_VERSION = "3"  # 3: distances to each land border, computed
 
 FILES = {
     "countries": "pays_france_voisins_ne50m.geojson",
@@ -30,6 +30,7 @@ FILES = {
     "communes": "communes_france_2026.csv",
     "pvd": "pvd_communes.csv",
     "pvd_source": "pvd_geom_anct_2024.geojson",
+    "borders": "frontieres_terrestres_france_ne10m.geojson",
 }
 
 # ISO 3166-1 alpha-3 → alpha-2 for France and the countries across its land borders.
@@ -364,3 +365,39 @@ def checksum(data_dir: Path) -> str:
         digest.update(FILES[key].encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
     return digest.hexdigest()
+
+
+def border_distances_compute(data_dir: Path, towns: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """``{INSEE code: {alpha-2 code of a neighbour: km}}``: the geodesic distance from each commune with coordinates
+    to each land border of its territory (see ``towns.geometry``), rounded to 0.1 km."""
+    from towns.geometry import BorderFileError, borders_load, territory_of_department
+
+    try:
+        borders = borders_load(data_dir / FILES["borders"])
+    except BorderFileError as exc:
+        raise DataFileError(FILES["borders"], None, str(exc).partition(": ")[2]) from None
+    unknown = sorted({border.iso3 for border in borders} - set(ISO3_TO_ALPHA2))
+    if unknown:
+        raise DataFileError(FILES["borders"], None, f"unknown country code(s) {', '.join(unknown)}")
+    result: dict[str, dict[str, float]] = {}
+    for metropolitan in (True, False):
+        codes = [
+            code
+            for code, town in towns.items()
+            if town["latitude"] is not None
+            and town["longitude"] is not None
+            and territory_of_department(town["department"]) is metropolitan
+        ]
+        if not codes:
+            continue
+        from towns.geometry import border_distances
+
+        distances = border_distances(
+            [float(towns[code]["latitude"]) for code in codes],
+            [float(towns[code]["longitude"]) for code in codes],
+            borders=borders,
+            metropolitan=metropolitan,
+        )
+        for index, code in enumerate(codes):
+            result[code] = {ISO3_TO_ALPHA2[iso3]: round(float(km[index]), 1) for iso3, km in sorted(distances.items())}
+    return result

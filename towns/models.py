@@ -239,6 +239,15 @@ class Town(models.Model):
         related_name="nearby_towns",
         help_text=_("The neighbouring country across the nearest land border."),
     )
+    border_distances = models.JSONField(
+        _("distance to each neighbouring country (km)"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Geodesic distance in km from the centroid to France's land border with each neighbouring country of "
+            "the commune's territory, by ISO code (computed by the import from the Natural Earth borders)."
+        ),
+    )
     pvd_id = models.CharField(
         _("PVD laureate id"),
         max_length=20,

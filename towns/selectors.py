@@ -86,3 +86,18 @@ def town_partners(*, town: Town) -> QuerySet[Partner]:
 
 def town_areas(*, town: Town) -> QuerySet[CrossBorderArea]:
     return town.cross_border_areas.order_by("name")
+
+
+NEIGHBOURS_WITHIN_KM = 100
+
+
+def town_border_neighbours(*, town: Town, within_km: float = NEIGHBOURS_WITHIN_KM) -> list[tuple[Country, float]]:
+    """The neighbouring countries whose land border is at most ``within_km`` from the town, nearest first, with
+    the distance (the countries read once per content version of the countries)."""
+    from mot_portal.cache import cached_per_version
+
+    countries = cached_per_version(
+        "towns:countries-by-code", ["towns.country"], lambda: {c.code: c for c in Country.objects.all()}
+    )
+    near = sorted((km, code) for code, km in (town.border_distances or {}).items() if km <= within_km)
+    return [(countries[code], km) for km, code in near if code in countries]

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from mot_portal import changes
 from mot_portal.services import instance_save
-from towns.importing import DataFileError, checksum, read_dataset
+from towns.importing import DataFileError, border_distances_compute, checksum, read_dataset
 from towns.models import Country, CrossBorderArea, DataImport, Department, Intercommunality, Partner, Region, Town
 
 DATASET = "towns"
@@ -54,6 +54,7 @@ def towns_import(*, data_dir: Path, force: bool = False) -> ImportResult:
         return ImportResult(skipped=True, counts=last.counts, checksum=digest)
 
     data = read_dataset(data_dir)
+    distances = border_distances_compute(data_dir, data.towns)  # before any write: a bad file changes nothing
     before = _shown_values()
 
     # Country names are translations staff may correct in the admin: set on creation only.
@@ -90,6 +91,7 @@ def towns_import(*, data_dir: Path, force: bool = False) -> ImportResult:
                 "longitude": town["longitude"],
                 "border_distance_km": town["border_distance_km"],
                 "border_country_id": iso3_ids.get(town["border_country"]),
+                "border_distances": distances.get(code, {}),
                 "pvd_id": town["pvd_id"],
                 "pvd_signed_on": town["pvd_signed_on"],
             }
@@ -120,7 +122,7 @@ SHOWN = {
     Department: ("name", "region_id"),
     Intercommunality: ("name", "kind", "population", "town_count", "funding_mode"),
     Town: ("name", "department_id", "intercommunality_id", "population", "postal_codes", "latitude", "longitude",
-           "border_distance_km", "border_country_id", "pvd_id", "pvd_signed_on"),
+           "border_distance_km", "border_country_id", "border_distances", "pvd_id", "pvd_signed_on"),
 }  # fmt: skip
 
 

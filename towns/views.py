@@ -71,6 +71,8 @@ def town_detail(request: HttpRequest, insee_code: str) -> HttpResponse:
         {
             "town": town,
             "epci_pvd_towns": selectors.town_epci_pvd_neighbours(town=town),
+            "border_neighbours": selectors.town_border_neighbours(town=town),
+            "neighbours_within_km": selectors.NEIGHBOURS_WITHIN_KM,
             "partners": selectors.town_partners(town=town),
             "areas": selectors.town_areas(town=town),
             "factsheet_groups": town_factsheets(town=town),

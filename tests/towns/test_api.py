@@ -351,3 +351,41 @@ def test_nul_bytes_in_related_codes_are_field_errors(client, staff_editor, field
     response = client.post("/api/v1/partners/", payload, content_type="application/json")
     assert response.status_code == 400
     assert field in response.json()
+
+
+def test_every_town_has_its_distance_to_each_neighbour_of_its_territory(client):
+    givet = client.get("/api/v1/towns/08190/").json()
+    assert [row["country"] for row in givet["border_distances"]][:2] == ["BE", "LU"]  # nearest first
+    assert givet["border_distances"][0]["distance_km"] <= 0.5
+    assert {row["country"] for row in givet["border_distances"]} == {"BE", "LU", "DE", "CH", "IT", "MC", "ES", "AD"}
+    saint_louis = {
+        row["country"]: row["distance_km"] for row in client.get("/api/v1/towns/68297/").json()["border_distances"]
+    }
+    assert saint_louis["CH"] < 5
+    assert saint_louis["DE"] < 5
+    guiana = client.get("/api/v1/towns/97308/").json()["border_distances"]
+    assert {row["country"] for row in guiana} == {"BR", "SR"}
+    assert client.get("/api/v1/towns/97411/").json()["border_distances"] == []  # Réunion: no land border
+    assert givet["border_distance_km"] == 0.1  # the existing fields are unchanged
+
+
+def test_near_finds_towns_close_to_a_border_that_is_not_their_nearest(client):
+    """The issue's case: within 20 km of Switzerland although Germany is nearer."""
+    response = client.get("/api/v1/towns/", {"near": "CH:20", "border_country": "DE", "page_size": 100})
+    assert response.status_code == 200
+    towns = response.json()["results"]
+    assert response.json()["count"] == len(towns) > 0
+    for town in towns:
+        distances = {row["country"]: row["distance_km"] for row in town["border_distances"]}
+        assert distances["CH"] <= 20
+        assert distances["DE"] <= distances["CH"] + 2  # DE is the nearest by the data file's approximation (±2 km)
+    within = client.get("/api/v1/towns/", {"near": "ch:20", "page_size": 1}).json()["count"]
+    assert within > response.json()["count"]  # lower case accepted; every nearest border counted
+    assert client.get("/api/v1/towns/", {"near": "CH:20.5", "page_size": 1}).json()["count"] >= within
+
+
+@pytest.mark.parametrize("value", ["Suisse", "CH", "CH:", "CH:-1", "CHE:20", "C1:20", "CH:20km"])
+def test_a_malformed_near_is_a_400_naming_the_parameter(client, value):
+    response = client.get("/api/v1/towns/", {"near": value})
+    assert response.status_code == 400
+    assert "near" in response.json()

@@ -106,3 +106,25 @@ def test_truncated_pvd_file_is_detected(data_dir, real_data):
     assert error.value.file == "pvd_communes.csv"
     assert "300 laureate(s) of pvd_geom_anct_2024.geojson are missing" in error.value.reason
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ('{"type": "FeatureCollection", "features": [{"properties": {}}]}', "cannot read the land borders"),
+        ("not json", "cannot read the land borders"),
+        (
+            '{"type": "FeatureCollection", "features": [{"properties": {"pays_iso3": "XXX", "metropole": true},'
+            ' "geometry": {"type": "LineString", "coordinates": [[6, 49], [6.1, 49.1]]}}]}',
+            "unknown country code(s) XXX",
+        ),
+    ],
+)
+def test_a_broken_borders_file_stops_the_import_and_changes_nothing(data_dir, real_data, content, reason):
+    before = snapshot()
+    (data_dir / "frontieres_terrestres_france_ne10m.geojson").write_text(content, encoding="utf-8")
+    with pytest.raises(DataFileError) as error:
+        towns_import(data_dir=data_dir)
+    assert error.value.file == "frontieres_terrestres_france_ne10m.geojson"
+    assert reason in error.value.reason
+    assert snapshot() == before

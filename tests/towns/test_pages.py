@@ -205,3 +205,23 @@ def test_town_page_marks_names_in_french_on_english_pages(client):
     html = client.get("/en/towns/57106/").content.decode()
     assert 'lang="en">Bouzonvillois Three Borders Community of Municipalities</a>' in html
     assert 'lang="en">Eurodistrict PAMINA' not in html  # not a member: areas list only the town's own
+
+
+def test_a_town_page_lists_the_land_borders_within_100_km(client):
+    page = client.get("/en/towns/08190/").content.decode()
+    assert "Land borders within 100 km" in page
+    assert "Belgium 0.1 km · Luxembourg" in page
+    french = client.get("/fr/communes/08190/").content.decode()
+    assert "Frontières terrestres à moins de 100 km" in french
+    assert "Belgique 0,1 km · Luxembourg" in french
+    assert "Land borders within" not in client.get("/en/towns/97411/").content.decode()  # Réunion
+
+
+def test_the_towns_page_keeps_the_near_filter(client):
+    response = client.get("/en/towns/", {"scope": "all", "near": "CH:20", "border_country": "DE"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count > 0
+    assert '<input type="hidden" name="near" value="CH:20"' in response.content.decode()
+    bad = client.get("/en/towns/", {"near": "Switzerland"})
+    assert bad.status_code == 200
+    assert "Give a country code and a distance in km" in bad.content.decode()
