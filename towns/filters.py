@@ -35,7 +35,7 @@ class NearField(forms.CharField):
         return match[1].upper(), km
 
 
-class NearFilter(django_filters.Filter):
+class NearFilter(django_filters.CharFilter):
     """Towns within a distance of the land border with one country, whatever their nearest border is."""
 
     field_class = NearField
