@@ -22,13 +22,13 @@ from missions.models import (
     RoadmapAction,
     ThematicGroup,
 )
-from mot_portal.admin import EditorialAdmin, StatusActionsMixin, StrictLookupsMixin
+from mot_portal.admin import EditorialAdmin, StatusActionsMixin
 from mot_portal.facets import year_span_counts
 from towns.models import INSEE_CODE_REGEX, Town
 
 
 @admin.register(NationalProgramme)
-class NationalProgrammeAdmin(StrictLookupsMixin, TabbedDjangoJqueryTranslationAdmin):
+class NationalProgrammeAdmin(TabbedDjangoJqueryTranslationAdmin):
     list_display = ["name", "slug", "run_by"]
     search_fields = ["name_fr", "name_en", "slug"]
     prepopulated_fields = {"slug": ("name_fr",)}
@@ -184,7 +184,7 @@ class EventParticipationInline(admin.TabularInline):
 
 
 @admin.register(MissionEvent)
-class MissionEventAdmin(StrictLookupsMixin, TabbedDjangoJqueryTranslationAdmin):
+class MissionEventAdmin(TabbedDjangoJqueryTranslationAdmin):
     list_display = ["title", "mission", "kind", "start_date", "period_label", "participants_total"]
     list_filter = ["kind"]
     search_fields = ["title_fr", "title_en", "mission__title_fr"]
@@ -218,7 +218,7 @@ class RoadmapActionInline(TranslationStackedInline):
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(StrictLookupsMixin, StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
+class RoadmapAdmin(StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["__str__", "mission", "version", "date", "status"]
     list_filter = ["status"]
     readonly_fields = ["status"]  # moved by the status actions (the shared workflow)

@@ -8,7 +8,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
-from mot_portal.admin_lookups import StrictLookupsMixin
 from mot_portal.documents.admin import RenderDocumentsMixin
 from mot_portal.publishing import Status, is_published, status_change_many
 
@@ -107,7 +106,6 @@ class ServiceAdminMixin:
 
 
 class EditorialAdmin(
-    StrictLookupsMixin,
     ServiceAdminMixin,
     PreviewMixin,
     StatusActionsMixin,

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language, get_language_from_request
 
 from mot_portal import changes
@@ -157,6 +157,4 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _last_modified(response: HttpResponse) -> int | None:
-        from django.utils.http import parse_http_date_safe
-
         return parse_http_date_safe(response.get("Last-Modified", ""))

@@ -130,8 +130,7 @@ def _check_all(started: float) -> dict[str, str]:
 class AdminQueryGuardMiddleware:
     """An admin page asked with a NUL character in its query string goes back to the unfiltered list (``?e=1``),
     as Django's admin answers any bad lookup, instead of a 500: PostgreSQL text cannot hold NUL. Covers every
-    admin, third-party ones included (users, tokens, login attempts, API keys); ``StrictLookupsMixin`` does the
-    same inside our own admins."""
+    admin, ours and third-party ones (users, tokens, login attempts, API keys), before any query."""
 
     def __init__(self, get_response):
         self.get_response = get_response

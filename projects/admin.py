@@ -6,13 +6,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
-from mot_portal.admin import EditorialAdmin, ServiceAdminMixin, StrictLookupsMixin
+from mot_portal.admin import EditorialAdmin, ServiceAdminMixin
 from projects import services
 from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Theme
 
 
 @admin.register(Theme)
-class ThemeAdmin(StrictLookupsMixin, ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin):
+class ThemeAdmin(ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["name", "slug", "deal_theme", "position"]
     list_editable = ["position"]
     search_fields = ["name_fr", "name_en", "slug"]

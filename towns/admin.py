@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
-from mot_portal.admin import PublicLinkMixin, ServiceAdminMixin, StrictLookupsMixin
+from mot_portal.admin import PublicLinkMixin, ServiceAdminMixin
 from towns import services
 from towns.models import Country, CrossBorderArea, DataImport, Department, Intercommunality, Partner, Region, Town
 
@@ -55,7 +55,7 @@ class PvdFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ImportedDataAdmin(StrictLookupsMixin, admin.ModelAdmin):
+class ImportedDataAdmin(admin.ModelAdmin):
     """Records loaded by `import_towns`: staff read them; the next import would overwrite edits."""
 
     def get_readonly_fields(self, request, obj=None):
@@ -71,7 +71,7 @@ class ImportedDataAdmin(StrictLookupsMixin, admin.ModelAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(StrictLookupsMixin, ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin):
+class CountryAdmin(ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin):
     """Codes come from the import; the names are translations staff may correct (the import keeps them)."""
 
     def save_record(self, *, obj, fields, relations, change):
@@ -138,7 +138,7 @@ class TownAdmin(PublicLinkMixin, ImportedDataAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(StrictLookupsMixin, ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+class PartnerAdmin(ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["name", "country", "competence_level", "kind"]
     list_filter = ["country", "competence_level", "kind"]
     search_fields = ["name_fr", "name_en", "intercommunality__siren", "towns__insee_code"]
@@ -154,7 +154,7 @@ class PartnerAdmin(StrictLookupsMixin, ServiceAdminMixin, PublicLinkMixin, Tabbe
 
 
 @admin.register(CrossBorderArea)
-class CrossBorderAreaAdmin(StrictLookupsMixin, ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+class CrossBorderAreaAdmin(ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["name", "country_codes"]
     list_filter = ["countries"]
     search_fields = ["name_fr", "name_en", "towns__insee_code"]

@@ -99,10 +99,3 @@ def territory_of_department(department_code: str) -> bool | None:
     if department_code == GUIANA_DEPARTMENT:
         return False
     return None if department_code.startswith(("97", "98")) else True
-
-
-def territory(department_code: str, zone: str) -> bool | None:
-    """Which borders a commune has: True (metropolitan), False (French Guiana) or None (no land border)."""
-    if zone == "metro":
-        return True
-    return False if department_code == GUIANA_DEPARTMENT else None

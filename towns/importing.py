@@ -370,7 +370,7 @@ def checksum(data_dir: Path) -> str:
 def border_distances_compute(data_dir: Path, towns: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
     """``{INSEE code: {alpha-2 code of a neighbour: km}}``: the geodesic distance from each commune with coordinates
     to each land border of its territory (see ``towns.geometry``), rounded to 0.1 km."""
-    from towns.geometry import BorderFileError, borders_load, territory_of_department
+    from towns.geometry import BorderFileError, border_distances, borders_load, territory_of_department
 
     try:
         borders = borders_load(data_dir / FILES["borders"])
@@ -390,8 +390,6 @@ def border_distances_compute(data_dir: Path, towns: dict[str, dict[str, Any]]) -
         ]
         if not codes:
             continue
-        from towns.geometry import border_distances
-
         distances = border_distances(
             [float(towns[code]["latitude"]) for code in codes],
             [float(towns[code]["longitude"]) for code in codes],

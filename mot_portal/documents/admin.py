@@ -3,7 +3,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from mot_portal.admin_lookups import StrictLookupsMixin
 from mot_portal.documents import registry
 from mot_portal.documents.models import StoredDocument
 from mot_portal.documents.services import LANGUAGES, document_request
@@ -22,7 +21,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(StoredDocument)
-class StoredDocumentAdmin(StrictLookupsMixin, admin.ModelAdmin):
+class StoredDocumentAdmin(admin.ModelAdmin):
     """The rendered PDFs: status, errors, timings, pages and size; an action renders them again."""
 
     list_display = ["title", "kind_label", "language", "status", "render_seconds", "page_count", "size_kb",

@@ -6,7 +6,9 @@ from django.conf import settings
 from mot_portal.documents.services import TRANSIENT_ERRORS, document_render, documents_reconcile, documents_refresh
 
 # No task of this module has a result anyone reads: ignoring results also keeps the publish from subscribing to
-# the result store (with a dead Redis, that subscription alone cost 19 s and then raised).
+# the result store (with a dead Redis, that subscription alone cost 19 s and then raised). Every task is
+# idempotent (acks_late: redelivered if its worker dies) and retried on transient errors only.
+IDEMPOTENT = {"ignore_result": True, "acks_late": True, "autoretry_for": TRANSIENT_ERRORS}
 
 
 # Rendering is idempotent, so a task redelivered after a worker died (acks_late, reject_on_worker_lost) renders
@@ -15,9 +17,7 @@ from mot_portal.documents.services import TRANSIENT_ERRORS, document_render, doc
 # queue (CELERY_TASK_ROUTES).
 @shared_task(
     name="mot_portal.render_document",
-    ignore_result=True,
-    acks_late=True,
-    autoretry_for=TRANSIENT_ERRORS,
+    **IDEMPOTENT,
     retry_backoff=2,
     retry_backoff_max=120,
     retry_jitter=True,
@@ -35,9 +35,7 @@ def render_document(document_id: int, force: bool = False) -> dict | None:
 
 @shared_task(
     name="mot_portal.documents.refresh",
-    ignore_result=True,
-    acks_late=True,
-    autoretry_for=TRANSIENT_ERRORS,
+    **IDEMPOTENT,
     retry_backoff=2,
     max_retries=5,
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
@@ -51,9 +49,7 @@ def refresh_documents_of(pairs: list[list], create: bool = False) -> int:
 
 @shared_task(
     name="mot_portal.refresh_documents",
-    ignore_result=True,
-    acks_late=True,
-    autoretry_for=TRANSIENT_ERRORS,
+    **IDEMPOTENT,
     retry_backoff=2,
     max_retries=5,
     soft_time_limit=60,
@@ -67,9 +63,7 @@ def refresh_documents(kind: str, object_id: int, create: bool = False) -> int:
 
 @shared_task(
     name="mot_portal.documents.reconcile",
-    ignore_result=True,
-    acks_late=True,
-    autoretry_for=TRANSIENT_ERRORS,
+    **IDEMPOTENT,
     max_retries=0,  # beat runs it again soon
     soft_time_limit=120,
     time_limit=150,

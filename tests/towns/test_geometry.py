@@ -10,7 +10,7 @@ import pytest
 from pyproj import Geod
 
 from tests.conftest import DATA_DIR
-from towns.geometry import BORDERS_FILE, BorderFileError, border_distances, borders_load, territory
+from towns.geometry import BORDERS_FILE, BorderFileError, border_distances, borders_load, territory_of_department
 
 # Border towns of every neighbour (and two of French Guiana), by INSEE code.
 TOWNS = ["08190", "02381", "57650", "57106", "67544", "68297", "64260", "06083", "66025", "74056", "97308", "97353"]
@@ -50,11 +50,7 @@ def _brute_force(lat: float, lon: float, points) -> float:
 
 @pytest.mark.parametrize("metropolitan", [True, False])
 def test_distances_match_a_brute_force_geodesic_search(communes, metropolitan):
-    rows = [
-        communes[code]
-        for code in TOWNS
-        if territory(communes[code]["dep_code"], communes[code]["zone"]) is metropolitan
-    ]
+    rows = [communes[code] for code in TOWNS if territory_of_department(communes[code]["dep_code"]) is metropolitan]
     assert len(rows) == (10 if metropolitan else 2)
     borders = borders_load(DATA_DIR / BORDERS_FILE)
     computed = border_distances(
@@ -98,7 +94,8 @@ def test_a_broken_borders_file_is_named(tmp_path):
 
 
 def test_overseas_communes_without_a_land_border_have_no_territory():
-    assert territory("57", "metro") is True
-    assert territory("973", "drom") is False
-    assert territory("974", "drom") is None
-    assert territory("975", "com") is None
+    assert territory_of_department("57") is True
+    assert territory_of_department("2A") is True  # Corsica
+    assert territory_of_department("973") is False
+    assert territory_of_department("974") is None
+    assert territory_of_department("975") is None
