@@ -263,6 +263,18 @@ class Town(models.Model):
         blank=True,
         help_text=_("Date the PVD agreement was signed; empty when the source gives none."),
     )
+    search_key = models.CharField(
+        _("search key"),
+        max_length=400,
+        blank=True,
+        default="",
+        editable=False,
+        db_index=True,
+        help_text=_(
+            "Name and postal codes folded for searching (lower case, no accents, hyphens and apostrophes as "
+            "spaces); filled by the import."
+        ),
+    )
 
     objects = TownQuerySet.as_manager()
 
@@ -394,6 +406,33 @@ class CrossBorderArea(models.Model):
         help_text=_("French towns that belong to the area."),
     )
     description = models.TextField(_("description"), blank=True, help_text=_("What the area is."))
+    latitude = models.DecimalField(
+        _("centre latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+        help_text=_("Latitude of a point that stands for the area on a map (WGS84), when a source gives one."),
+    )
+    longitude = models.DecimalField(
+        _("centre longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+        help_text=_("Longitude of a point that stands for the area on a map (WGS84), when a source gives one."),
+    )
+    outline = models.JSONField(
+        _("outline"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional GeoJSON geometry (Polygon or MultiPolygon, WGS84 longitude/latitude) of the area's extent, "
+            "from a cited source."
+        ),
+    )
     source = models.CharField(
         _("source"), max_length=200, blank=True, help_text=_("Document the facts about this record come from.")
     )
@@ -408,6 +447,57 @@ class CrossBorderArea(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("towns:area_detail", kwargs={"slug": self.slug})
+
+
+class Locality(models.Model):
+    """A populated place across the border, within 30 km of France (GeoNames, CC BY 4.0); loaded by the import."""
+
+    name = models.CharField(_("name"), max_length=200, help_text=_("Name of the locality (GeoNames)."))
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        related_name="localities",
+        help_text=_("Country of the locality."),
+    )
+    admin1 = models.CharField(
+        _("first-level division"), max_length=200, blank=True, help_text=_("Region, state, canton or province.")
+    )
+    admin2 = models.CharField(
+        _("second-level division"), max_length=200, blank=True, help_text=_("District, county or province.")
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+    )
+    border_distance_km = models.DecimalField(
+        _("distance to France (km)"),
+        max_digits=6,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Distance in km to the French land border, as given by the data file."),
+    )
+
+    class Meta:
+        verbose_name = _("locality across the border")
+        verbose_name_plural = _("localities across the border")
+        ordering = ["name", "country"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "name", "latitude", "longitude"], name="locality_unique_place"),
+            models.CheckConstraint(condition=Q(border_distance_km__gte=0), name="locality_distance_positive"),
+        ]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="locality_position_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country_id})"
 
 
 class DataImport(models.Model):
