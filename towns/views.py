@@ -5,10 +5,15 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from missions.filters import missions_covering_town
+from missions.maps import mission_points
+from missions.models import Mission
 from missions.selectors import area_missions, partner_missions, town_missions
 from mot_portal.pagination import page_number
+from projects.maps import factsheet_points
+from projects.models import Factsheet, FactsheetTown
 from projects.selectors import town_factsheets
-from towns import selectors
+from towns import maps, selectors
 from towns.filters import TownPageFilter
 from towns.models import Country, CrossBorderArea, Intercommunality, Partner, Town
 
@@ -54,6 +59,7 @@ def town_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": page,
+            "map": maps.town_list_map(towns, request.GET) if filterset.is_valid() else None,
             "country_facets": countries,
             "query_without_country": _query_without(request, "border_country"),
         },
@@ -77,8 +83,18 @@ def town_detail(request: HttpRequest, insee_code: str) -> HttpResponse:
             "areas": selectors.town_areas(town=town),
             "factsheet_groups": town_factsheets(town=town),
             "missions": town_missions(town=town),
+            "map": _town_map(town),
         },
     )
+
+
+def _town_map(town: Town):
+    """The town's map, with the published projects it takes part in and the published missions covering it."""
+    factsheets = Factsheet.objects.published().filter(
+        pk__in=FactsheetTown.objects.filter(town=town).values("factsheet")
+    )
+    missions = Mission.objects.published().filter(pk__in=missions_covering_town(town))
+    return maps.town_map(town, factsheets=factsheet_points(factsheets), missions=mission_points(missions))
 
 
 def intercommunality_detail(request: HttpRequest, siren: str) -> HttpResponse:
