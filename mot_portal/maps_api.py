@@ -66,7 +66,7 @@ class MapLayerView(LanguageMixin, generics.GenericAPIView):
         """``(points, count, extra members)`` of the filtered queryset."""
         raise NotImplementedError
 
-    @extend_schema(responses=MapLayerSerializer)
+    @extend_schema(responses=MapLayerSerializer, filters=True)
     def get(self, request: Request, *args, **kwargs) -> Response:
         points, count, extra = self.layer(self.filter_queryset(self.get_queryset()))
         outlines = extra.pop("outlines", [])

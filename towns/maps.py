@@ -38,9 +38,10 @@ def town_point(town: Town, *, layer: str = "towns", label: bool = True) -> MapPo
     )
 
 
-def town_points(towns: QuerySet[Town], *, limit: int = TOWNS_MAX, label: int = 0) -> tuple[list[MapPoint], int]:
+def town_points(towns: QuerySet[Town], *, limit: int | None = None, label: int = 0) -> tuple[list[MapPoint], int]:
     """The points of ``towns`` (with coordinates; at most ``limit``: PVD towns first, then by population) and how
     many towns with coordinates there are. The first ``label`` points are named on the SVG. Two queries."""
+    limit = TOWNS_MAX if limit is None else limit
     located = towns.filter(latitude__isnull=False, longitude__isnull=False)
     total = located.count()
     rows = (

@@ -230,7 +230,7 @@
         },
         texts
       ).addTo(map);
-      loaded.unshift([texts.layers.focus, focusGroup]);
+      overlays[texts.layers.focus] = focusGroup;
       keys.push("focus");
     }
     Promise.all([base].concat(loads))
