@@ -4,15 +4,22 @@ else at its cross-border areas' centre. A constant number of queries (at most fi
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from missions.models import Mission
-from mot_portal.maps import MapPoint
-from towns.maps import area_centres, mean_positions
+from mot_portal.maps import MapPoint, MapSpec
+from towns.maps import area_centres, mean_positions, places_map
 
 
 def mission_points(missions: QuerySet[Mission], *, label: bool = True) -> list[MapPoint]:
     """The points of ``missions`` (the caller passes published ones) that can be placed."""
-    records = list(missions.order_by("pk").only("pk", "slug", "title_fr", "title_en").distinct())
+    records = list(
+        missions.select_related(None)
+        .prefetch_related(None)
+        .order_by("pk")
+        .only("pk", "slug", "title_fr", "title_en")
+        .distinct()
+    )
     ids = [m.pk for m in records]
     positions = mean_positions(
         Mission.towns.through.objects.filter(mission_id__in=ids, town__latitude__isnull=False).values_list(
@@ -41,3 +48,13 @@ def mission_points(missions: QuerySet[Mission], *, label: bool = True) -> list[M
         for mission in records
         if mission.pk in positions
     ]
+
+
+def mission_map(mission: Mission, *, id: str = "mission-map") -> MapSpec | None:
+    """The mission's territory: its towns (prefetched with it) and cross-border areas (page and roadmap PDF)."""
+    return places_map(
+        id=id,
+        title=_("The mission's territory"),
+        towns=list(mission.towns.all()),
+        area_ids=[area.pk for area in mission.cross_border_areas.all()],
+    )

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mot_portal.maps import FRANCE_BBOX, GEONAMES_CREDIT, MapPoint, MapSpec, bbox_of
 from towns.models import CrossBorderArea, Locality, Town
@@ -32,7 +33,10 @@ def town_point(town: Town, *, layer: str = "towns", label: bool = True) -> MapPo
         latitude=float(town.latitude),
         url=town.get_absolute_url(),
         kind="pvd" if town.pvd_id else "commune",
-        country=(town.border_country_id and town.border_country.code) or "",
+        # The country's code only when it is loaded already (select_related): one point, no query.
+        country=town.border_country.code
+        if town.border_country_id and "border_country" in town._state.fields_cache
+        else "",
         distance=town.border_distance_km,
         label=label,
     )
@@ -207,7 +211,11 @@ def town_list_map(towns: QuerySet[Town], params) -> MapSpec:
     if count <= 40:  # a small selection: its towns are named on the map
         points = [replace(p, label=True) for p in points]
     query = {k: params.getlist(k) for k in params if k not in {"page", "sort"}}
-    caption = _("The map shows the %(count)s towns of the selection, not only this page.") % {"count": count}
+    caption = ngettext(
+        "The map shows the %(count)s town of the selection, not only this page.",
+        "The map shows the %(count)s towns of the selection, not only this page.",
+        count,
+    ) % {"count": count}
     if len(points) < count:
         caption = _(
             "The map shows %(shown)s of the %(count)s towns of the selection: the PVD towns, then the most populous."
@@ -277,4 +285,57 @@ def town_map(town: Town, *, factsheets: list[MapPoint], missions: list[MapPoint]
         },
         bbox=bbox,
         attribution=str(GEONAMES_CREDIT) if localities else "",
+    )
+
+
+def places_map(
+    *, id: str, title: str, towns: Iterable[Town] = (), area_ids: Iterable[int] = (), layers: dict | None = None
+) -> MapSpec | None:
+    """A map of a record's places (a factsheet's or a mission's towns, an area's members, a partner's towns): its
+    towns, named, and its cross-border areas at their centre (``None`` when none can be placed). The points
+    travel with the page; at most two queries (the areas' centres)."""
+    points = [p for p in (town_point(town) for town in towns) if p]
+    area_ids = list(area_ids)
+    if area_ids:
+        areas = {
+            a.pk: a for a in CrossBorderArea.objects.filter(pk__in=area_ids).only("pk", "slug", "name_fr", "name_en")
+        }
+        for pk, (lon, lat) in area_centres(area_ids).items():
+            area = areas[pk]
+            url = reverse("towns:area_detail", kwargs={"slug": area.slug})
+            points.append(
+                MapPoint(layer="areas", name=area.name, longitude=lon, latitude=lat, url=url, kind="area", label=True)
+            )
+    if not points:
+        return None
+    return MapSpec(
+        id=id,
+        title=title,
+        description=str(
+            _("Map of %(count)s places: %(names)s.")
+            % {"count": len(points), "names": ", ".join(p.name for p in points[:20])}
+        ),
+        points=points,
+        layers=layers or {},
+        bbox=bbox_of(points, min_span=1.2),
+    )
+
+
+def list_map(*, id: str, layer: str, url_name: str, points: list[MapPoint], params, describedby: str) -> MapSpec:
+    """The map of a list page (factsheets, missions): the whole filtered selection, not only the page shown."""
+    query = {k: params.getlist(k) for k in params if k not in {"page", "sort"}}
+    caption = ngettext(
+        "The map shows the %(count)s record of the selection that can be placed, not only this page.",
+        "The map shows the %(count)s records of the selection that can be placed, not only this page.",
+        len(points),
+    ) % {"count": len(points)}
+    return MapSpec(
+        id=id,
+        title=str(_("Map of the selection")),
+        description=str(caption),
+        points=points,
+        layers={layer: layer_url(url_name, query)},
+        bbox=bbox_of(points, min_span=2) if points else FRANCE_BBOX,
+        describedby=describedby,
+        caption=str(caption),
     )

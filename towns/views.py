@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from missions.filters import missions_covering_town
 from missions.maps import mission_points
@@ -89,7 +90,10 @@ def town_detail(request: HttpRequest, insee_code: str) -> HttpResponse:
 
 
 def _town_map(town: Town):
-    """The town's map, with the published projects it takes part in and the published missions covering it."""
+    """The town's map, with the published projects it takes part in and the published missions covering it
+    (none without coordinates: nothing is read)."""
+    if town.latitude is None or town.longitude is None:
+        return None
     factsheets = Factsheet.objects.published().filter(
         pk__in=FactsheetTown.objects.filter(town=town).values("factsheet")
     )
@@ -114,7 +118,8 @@ def partner_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except Partner.DoesNotExist:
         raise Http404 from None
     missions = partner_missions(partner=partner)
-    return render(request, "towns/partner_detail.html", {"partner": partner, "missions": missions})
+    place_map = maps.places_map(id="partner-map", title=_("Towns the partner works with"), towns=partner.towns.all())
+    return render(request, "towns/partner_detail.html", {"partner": partner, "missions": missions, "map": place_map})
 
 
 def area_list(request: HttpRequest) -> HttpResponse:
@@ -127,4 +132,8 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
         area = selectors.area_get(slug=slug)
     except CrossBorderArea.DoesNotExist:
         raise Http404 from None
-    return render(request, "towns/area_detail.html", {"area": area, "missions": area_missions(area=area)})
+    place_map = maps.places_map(
+        id="area-map", title=_("The area and its member towns"), towns=area.towns.all(), area_ids=[area.pk]
+    )
+    context = {"area": area, "missions": area_missions(area=area), "map": place_map}
+    return render(request, "towns/area_detail.html", context)

@@ -6,6 +6,7 @@ import json
 from django import template
 from django.conf import settings
 from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from mot_portal.maps import KIND_LABELS, LAYERS, MapSpec, map_svg
@@ -18,9 +19,13 @@ def map(spec: MapSpec) -> dict:
     """The figure of ``spec``: its SVG, and what the script needs as data attributes (JSON, escaped)."""
     frame = spec.frame()
     layers = [{"key": key, "label": str(LAYERS[key]["label"]), "url": url} for key, url in spec.layers.items()]
-    focus = [
-        {"name": p.name, "lon": p.longitude, "lat": p.latitude, "url": p.url} for p in spec.points if p.layer == "focus"
-    ]
+    # The points of layers without an endpoint (the place itself, a factsheet's towns) travel with the page.
+    inline = []
+    for point in spec.points:
+        if point.layer not in spec.layers:
+            feature = point.feature()
+            feature["properties"]["label"] = point.label
+            inline.append({"layer": point.layer, **feature})
     texts = {
         "open": _("Open the page"),
         "legend": _("Legend"),
@@ -44,9 +49,27 @@ def map(spec: MapSpec) -> dict:
         ),
         "base_url": static("maps/base.geojson"),
         "layers_json": json.dumps(layers),
-        "focus_json": json.dumps(focus),
+        "points_json": json.dumps(inline),
         "texts_json": json.dumps(texts),
         "bbox": ",".join(f"{v:.4f}" for v in frame),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }
+
+
+@register.simple_tag
+def map_figure_pdf(spec: MapSpec | None, caption: str = ""):
+    """The map of a PDF: the server-drawn SVG only (WeasyPrint renders inline SVG: nothing to fetch), in a figure
+    with its caption; nothing without a map."""
+    if spec is None:
+        return ""
+    svg = map_svg(
+        points=spec.points, title=spec.title, description=spec.description, bbox=spec.frame(), id_prefix=spec.id
+    )
+    text = caption or spec.title
+    return format_html(
+        '<figure class="pdf-map">{}<figcaption>{}. {}</figcaption></figure>',
+        svg,
+        text,
+        _("Borders: Natural Earth (public domain)."),
+    )

@@ -107,6 +107,10 @@
           riseOnHover: true,
           zIndexOffset: layer === "focus" ? 1000 : 0
         });
+        if (feature.properties.label) {
+          // The main points are named on the map, as on the server-drawn one.
+          marker.bindTooltip(feature.properties.name, { permanent: true, direction: "right", className: "map-tooltip" });
+        }
         marker.on("add", function () {
           var el = marker.getElement();
           if (el) el.setAttribute("aria-label", label);
@@ -169,7 +173,7 @@
   function init(figure) {
     var texts = JSON.parse(figure.dataset.mapTexts);
     var layers = JSON.parse(figure.dataset.mapLayers);
-    var focus = JSON.parse(figure.dataset.mapFocus || "[]");
+    var points = JSON.parse(figure.dataset.mapPoints || "[]");
     var b = figure.dataset.mapBbox.split(",").map(Number);
     var canvas = figure.querySelector(".map-canvas");
     var holder = document.createElement("div");
@@ -215,24 +219,17 @@
         figure.dataset["mapCount" + layer.key.charAt(0).toUpperCase() + layer.key.slice(1)] = String(count);
       });
     });
-    if (focus.length) {
-      var focusGroup = pointLayer(
-        "focus",
-        {
-          type: "FeatureCollection",
-          features: focus.map(function (f) {
-            return {
-              type: "Feature",
-              geometry: { type: "Point", coordinates: [f.lon, f.lat] },
-              properties: { name: f.name, url: f.url, kind: "" }
-            };
-          })
-        },
-        texts
-      ).addTo(map);
-      overlays[texts.layers.focus] = focusGroup;
-      keys.push("focus");
-    }
+    // The points that travel with the page (the place itself, a factsheet's towns), by layer.
+    var inline = {};
+    points.forEach(function (feature) {
+      (inline[feature.layer] = inline[feature.layer] || []).push(feature);
+    });
+    Object.keys(inline).forEach(function (key) {
+      var group = pointLayer(key, { type: "FeatureCollection", features: inline[key] }, texts).addTo(map);
+      inline[key].forEach(function (f) { kinds[f.properties.kind] = true; });
+      overlays[texts.layers[key] + (key === "focus" ? "" : " (" + inline[key].length + ")")] = group;
+      keys.push(key);
+    });
     Promise.all([base].concat(loads))
       .then(function () {
         var order = Object.keys(SHAPES);
