@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from missions.models import Mission
 from mot_portal.maps import BASE_FILE, FRANCE_BBOX, MapPoint, Projection, bbox_of, map_svg
@@ -68,7 +69,8 @@ def test_the_svg_is_valid_xml_with_a_title_a_description_and_a_shape_per_layer()
         _point("areas", "Espace", 4.7, 50.1, kind="area"),
         _point("focus", "Givet", 4.825, 50.138, label=True),
     ]
-    svg = map_svg(points=points, title="Carte de Givet", description="Givet et ses environs", id_prefix="m")
+    with translation.override("en"):
+        svg = map_svg(points=points, title="Carte de Givet", description="Givet et ses environs", id_prefix="m")
     root = ET.fromstring(svg)
     assert root.get("role") == "img"
     assert root.get("aria-labelledby") == "m-title m-desc"
