@@ -35,6 +35,7 @@ BASE_FILE = Path(settings.BASE_DIR) / "static" / "maps" / "base.geojson"
 BASE_STATIC_PATH = "maps/base.geojson"
 # Metropolitan France and its neighbours (west, south, east, north): the frame of a map of all the borders.
 FRANCE_BBOX = (-5.2, 41.2, 10.0, 51.3)
+METROPOLITAN_EXTENT = (-6.5, 40.5, 12.0, 52.5)  # what counts as metropolitan France and its neighbours
 GEONAMES_ATTRIBUTION = "GeoNames (www.geonames.org), CC BY 4.0"
 GEONAMES_CREDIT = _("Localities across the border: GeoNames (www.geonames.org), CC BY 4.0.")
 
@@ -115,6 +116,11 @@ def bbox_of(
     """The frame that shows ``points`` with a margin (at least ``min_span`` degrees); France without points."""
     if not points:
         return FRANCE_BBOX
+    # Metropolitan France and its borders first: overseas towns stay in the layer, off the frame (the map can be
+    # zoomed out to them), rather than shrinking Europe to a dot.
+    west, south, east, north = METROPOLITAN_EXTENT
+    metropolitan = [p for p in points if west <= p.longitude <= east and south <= p.latitude <= north]
+    points = metropolitan or points
     lons = [p.longitude for p in points]
     lats = [p.latitude for p in points]
     west, east, south, north = min(lons), max(lons), min(lats), max(lats)

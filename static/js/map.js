@@ -54,15 +54,15 @@
     return svg;
   }
 
-  function icon(layer, kind) {
+  function icon(layer, kind, size) {
     var holder = document.createElement("div");
     holder.appendChild(markSvg(layer, kind));
     return L.divIcon({
       className: "map-marker map-marker-" + layer,
       html: holder.innerHTML, // built above from constants only: no data from the server goes in it
-      iconSize: [16, 16],
-      iconAnchor: [8, 8],
-      popupAnchor: [0, -8]
+      iconSize: [size, size],
+      iconAnchor: [size / 2, size / 2],
+      popupAnchor: [0, -size / 2]
     });
   }
 
@@ -97,11 +97,13 @@
   }
 
   function pointLayer(layer, data, texts) {
+    // Dense layers (a whole country of towns) get smaller marks, so that the border stays visible.
+    var size = data.features.length > 300 ? 10 : 16;
     return L.geoJSON(data, {
       pointToLayer: function (feature, latlng) {
         var label = markerLabel(feature.properties, layer, texts);
         var marker = L.marker(latlng, {
-          icon: icon(layer, feature.properties.kind),
+          icon: icon(layer, feature.properties.kind, size),
           keyboard: true,
           title: label,
           riseOnHover: true,
