@@ -211,7 +211,7 @@ def _mark(shape_name: str, x: float, y: float, size: float) -> str:
     return f'<path d="M{"L".join(points)}Z"/>'
 
 
-MARK_SIZES = {"towns": 3.2, "localities": 2.6, "factsheets": 4, "missions": 4, "areas": 4.5, "focus": 5.5}
+MARK_SIZES = {"towns": 4, "localities": 3.5, "factsheets": 4.5, "missions": 4.5, "areas": 5, "focus": 6.5}
 
 
 def map_svg(
@@ -288,6 +288,8 @@ def _base_svg(projection: Projection, frame, tolerance: float, language: str) ->
             countries.append(f'<path fill="{fill}" d="{_path(clipped, projection)}"/>')
             inside = geometry.intersection(frame.buffer(-tolerance * 30))
             small_frame = frame.area < 12  # a town's map: France needs no name
+            if properties["iso3"] in {"MCO", "AND"}:  # too small to hold their name on a map of France
+                continue
             if not inside.is_empty and inside.area / frame.area > 0.02 and not (france and small_frame):
                 x, y = projection(*inside.representative_point().coords[0])
                 name = properties.get(f"name_{language}") or properties["name_fr"]

@@ -174,6 +174,7 @@
 
   function init(figure) {
     var texts = JSON.parse(figure.dataset.mapTexts);
+    var lang = (document.documentElement.lang || "fr").slice(0, 2);
     var layers = JSON.parse(figure.dataset.mapLayers);
     var points = JSON.parse(figure.dataset.mapPoints || "[]");
     var b = figure.dataset.mapBbox.split(",").map(Number);
@@ -201,6 +202,14 @@
           var p = feature.properties;
           if (p.kind === "border") return { className: "map-base-border" };
           return { className: "map-base-country" + (p.iso3 === "FRA" ? " map-base-france" : "") };
+        },
+        onEachFeature: function (feature, item) {
+          // The neighbours are named, as on the server-drawn map (France is the page's subject).
+          var p = feature.properties;
+          if (p.kind === "country" && ["FRA", "MCO", "AND"].indexOf(p.iso3) === -1) {
+            var name = (lang === "en" && p.name_en) || p.name_fr;
+            item.bindTooltip(name, { permanent: true, direction: "center", className: "map-country-label" });
+          }
         }
       }).addTo(map);
       map.attributionControl.addAttribution("Natural Earth");

@@ -130,7 +130,7 @@ def test_bbox_of_one_point_has_a_minimum_span_and_no_point_gives_france():
 
 
 def test_bbox_of_metropolitan_and_overseas_points_frames_the_metropolitan_ones():
-    west, south, east, north = bbox_of([_point("towns", "a", 4.8, 50.1), _point("towns", "b", 55.5, -21.1)])
+    _west, south, east, _north = bbox_of([_point("towns", "a", 4.8, 50.1), _point("towns", "b", 55.5, -21.1)])
     assert east < 12
     assert south > 40
     assert bbox_of([_point("towns", "b", 55.5, -21.1)])[1] < -21  # overseas only: framed as they are
