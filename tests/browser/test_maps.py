@@ -85,10 +85,16 @@ def test_the_maps_stand_without_javascript(live_server, browser, towns):
         context.close()
 
 
-@pytest.mark.parametrize("path", ["/fr/", "/fr/communes/", "town", "/en/towns/?max_border_distance=20"])
+@pytest.mark.parametrize(
+    "path", ["/fr/", "/fr/communes/", "town", "/en/towns/?max_border_distance=20", "factsheet", "/fr/fiches-projet/"]
+)
 def test_axe_finds_no_violation_on_the_map_pages(live_server, page, towns, path):
     if path == "town":
         path = towns[5].get_absolute_url()
+    if path == "factsheet":
+        from projects.models import Factsheet
+
+        path = Factsheet.objects.published().get().get_absolute_url()
     page.goto(f"{live_server.url}{path}")
     _ready(page)
     # Evaluated through the DevTools protocol: the page's CSP (script-src 'self') refuses an added script tag,

@@ -371,3 +371,38 @@ def test_a_tile_server_is_passed_to_the_script_when_set(client):
     TownFactory()
     html = client.get(localized_url("home", "fr")).content.decode()
     assert 'data-map-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in html
+
+
+# --- PDFs -----------------------------------------------------------------------------------------------------
+
+
+def test_the_factsheet_pdf_draws_its_towns_on_the_server_drawn_map():
+    from mot_portal.documents import registry
+    from mot_portal.documents.rendering import render_html
+
+    givet = TownFactory(name="Givet", latitude=Decimal("50.138"), longitude=Decimal("4.825"))
+    factsheet = FactsheetFactory(title_fr="Projet", towns={givet: "partner"}, published=True)
+    kind = registry.get("factsheet")
+    html = render_html(kind.template, kind.context(kind.load(factsheet.pk)), language="en")
+    figure = html[html.index('<figure class="pdf-map">') : html.index("</figure>", html.index('class="pdf-map"'))]
+    root = ET.fromstring(figure[figure.index("<svg") : figure.index("</svg>") + 6])
+    assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "map-label"] == ["Givet"]
+    assert "Natural Earth" in figure
+    assert "http" not in figure.replace("http://www.w3.org/2000/svg", "")  # nothing to fetch
+
+
+def test_a_factsheet_without_a_place_has_no_map_in_its_pdf():
+    from mot_portal.documents import registry
+    from mot_portal.documents.rendering import render_html
+
+    factsheet = FactsheetFactory(title_fr="Nulle part", published=True)
+    kind = registry.get("factsheet")
+    html = render_html(kind.template, kind.context(kind.load(factsheet.pk)), language="fr")
+    assert "pdf-map" not in html
+
+
+def test_the_tile_origin_is_allowed_as_an_image_source():
+    from mot_portal.settings import _tile_origin
+
+    assert _tile_origin("https://{s}.tiles.example.org/{z}/{x}/{y}.png") == "https://*.tiles.example.org"
+    assert _tile_origin("") is None
