@@ -27,7 +27,7 @@ from tests.factories import (
     bulk_towns,
 )
 from towns.mapbase import map_base_build
-from towns.models import Country, Locality, Partner
+from towns.models import Country, Locality, Partner, Town
 
 pytestmark = pytest.mark.django_db
 SVG = "{http://www.w3.org/2000/svg}"
@@ -406,3 +406,28 @@ def test_the_tile_origin_is_allowed_as_an_image_source():
 
     assert _tile_origin("https://{s}.tiles.example.org/{z}/{x}/{y}.png") == "https://*.tiles.example.org"
     assert _tile_origin("") is None
+
+
+def test_the_mission_area_and_partner_pages_draw_their_places(client):
+    from tests.factories import PartnerFactory
+
+    towns = bulk_towns(3)
+    for i, town in enumerate(towns):
+        Town.objects.filter(pk=town.pk).update(latitude=Decimal("49.4") + i, longitude=Decimal("6.3"))
+    towns = list(Town.objects.filter(pk__in=[t.pk for t in towns]).order_by("pk"))
+    from projects.models import Theme
+
+    theme = Theme.objects.create(slug="t", name_fr="T")
+    mission = bulk_missions(1, towns=towns, countries=[CountryFactory()], themes=[theme])[0]
+    html = client.get(mission.get_absolute_url()).content.decode()
+    assert 'id="mission-map"' in _figure(html)
+    assert _figure(html).count("<circle") == 2 + 1  # its two towns, and the legend's mark
+    area = CrossBorderAreaFactory(towns=towns[:2], latitude=Decimal("49.9"), longitude=Decimal("6.4"))
+    figure = _figure(client.get(area.get_absolute_url()).content.decode())
+    assert "map-points-areas" in figure
+    assert figure.count("<circle") == 2 + 1
+    partner = PartnerFactory(towns=towns)
+    figure = _figure(client.get(partner.get_absolute_url()).content.decode())
+    assert figure.count("<circle") == 3 + 1
+    lonely = PartnerFactory()
+    assert '<figure class="map"' not in client.get(lonely.get_absolute_url()).content.decode()
