@@ -78,4 +78,10 @@ clean:
 vendor: ## Refresh the shipped front-end files from the npm registry (needs Node.js; not needed to run the portal)
 	cd static/vendor && npm install --no-audit --no-fund
 	cp static/vendor/node_modules/jquery-ui/dist/jquery-ui.min.js static/vendor/node_modules/jquery-ui/LICENSE.txt static/vendor/jquery-ui/
+	rm -rf static/vendor/leaflet && mkdir -p static/vendor/leaflet/images tests/browser/vendor
+	cp static/vendor/node_modules/leaflet/dist/leaflet.js static/vendor/node_modules/leaflet/dist/leaflet.css \
+		static/vendor/node_modules/leaflet/LICENSE static/vendor/leaflet/
+	cp static/vendor/node_modules/leaflet/dist/images/*.png static/vendor/leaflet/images/
+	# Test only (tests/browser: the accessibility checks inject it); never served.
+	cp static/vendor/node_modules/axe-core/axe.min.js static/vendor/node_modules/axe-core/LICENSE tests/browser/vendor/
 	rm -rf static/vendor/node_modules

@@ -9,6 +9,7 @@ from rest_framework import serializers, viewsets
 
 from missions import selectors
 from missions.filters import MissionFilter, RoadmapFilter
+from missions.maps import mission_points
 from missions.models import (
     EventParticipation,
     Mission,
@@ -20,6 +21,7 @@ from missions.models import (
 )
 from mot_portal.api import LanguageMixin
 from mot_portal.documents.api import DocumentActionMixin
+from mot_portal.maps_api import MapLayerView
 from mot_portal.publishing import Status
 from mot_portal.rest import SLUG_REGEX, CodeListField, absolute_url, can_see_drafts
 from mot_portal.rest import translated_field as _text
@@ -406,3 +408,15 @@ class RoadmapViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
         return roadmaps.select_related("mission").prefetch_related(
             Prefetch("actions", queryset=actions.order_by("position", "pk"))
         )
+
+
+class MissionMapView(MapLayerView):
+    """Map layer of the published missions (the missions list's filters), each at the mean position of its towns,
+    else at its cross-border areas."""
+
+    queryset = Mission.objects.published()
+    filterset_class = MissionFilter
+
+    def layer(self, queryset):
+        points = mission_points(queryset)
+        return points, len(points), {}

@@ -52,7 +52,7 @@ ROADMAP = DocumentKind(
         # The mission and its rows; its links to the work programme, factsheets and booklets are not in the PDF.
         Dependency(Mission, ignore=("workplan_actions", "factsheets", "booklets")),
         Dependency(NationalProgramme, "national_programme", fields=("name",)),
-        Dependency(Town, "towns", fields=("name", "department")),
+        Dependency(Town, "towns", fields=("name", "department", "latitude", "longitude")),
         Dependency(Department, "towns__department", fields=("name",)),
         Dependency(Intercommunality, "intercommunalities", fields=("name",)),
         Dependency(CrossBorderArea, "cross_border_areas", fields=("name",)),

@@ -8,8 +8,10 @@ from django.utils.cache import add_never_cache_headers
 
 from missions import selectors
 from missions.filters import MissionPageFilter
+from missions.maps import mission_map, mission_points
 from missions.models import Mission
 from mot_portal.facets import faceted_list
+from towns.maps import list_map
 
 PAGE_SIZE = 20
 
@@ -17,6 +19,15 @@ PAGE_SIZE = 20
 def mission_list(request: HttpRequest) -> HttpResponse:
     filterset = MissionPageFilter(request.GET, queryset=selectors.mission_list())
     context = faceted_list(request, filterset=filterset, facets=selectors.FACETS, page_size=PAGE_SIZE)
+    if filterset.is_valid():
+        context["map"] = list_map(
+            id="missions-map",
+            layer="missions",
+            url_name="map-missions",
+            points=mission_points(filterset.qs, label=False),
+            params=request.GET,
+            describedby="mission-results",
+        )
     return render(request, "missions/mission_list.html", context)
 
 
@@ -31,6 +42,7 @@ def _mission_page(request: HttpRequest, mission: Mission, *, preview: bool, vers
         "preview": preview,
         "is_current_roadmap": roadmap is not None and roadmap is current,
         "other_roadmaps": [r for r in roadmaps if r is not roadmap],
+        "map": mission_map(mission) if version is None else None,
     }
     template = "missions/mission_detail.html" if version is None else "missions/roadmap_detail.html"
     return render(request, template, context)

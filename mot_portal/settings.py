@@ -216,6 +216,11 @@ STORAGES = {
 
 # --- Data the importers read ----------------------------------------------------------------------
 TOWNS_DATA_DIR = Path(os.environ.get("TOWNS_DATA_DIR", BASE_DIR / "fixtures" / "data"))
+# Maps (issue 12): drawn from the shipped borders, no tile server. MAP_TILE_URL (a Leaflet URL template, e.g.
+# https://tiles.example.org/{z}/{x}/{y}.png) adds a background to the interactive maps and its origin to the CSP
+# img-src; say whose tiles they are in MAP_TILE_ATTRIBUTION (https://leafletjs.com/reference.html#tilelayer).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -498,9 +503,23 @@ def _media_origin(storage: dict) -> str | None:
     return "https://*.amazonaws.com"
 
 
+def _tile_origin(url: str) -> str | None:
+    """The origin of the map tiles (``MAP_TILE_URL``), allowed as an image source; ``{s}`` subdomains as ``*``."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return None
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 _MEDIA_ORIGIN = _media_origin(STORAGES["default"])
+_TILE_ORIGIN = _tile_origin(MAP_TILE_URL)
 CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {**_CSP_POLICY, "img-src": [*_CSP_POLICY["img-src"], *([_MEDIA_ORIGIN] if _MEDIA_ORIGIN else [])]}
+    "DIRECTIVES": {
+        **_CSP_POLICY,
+        "img-src": [*_CSP_POLICY["img-src"], *[origin for origin in (_MEDIA_ORIGIN, _TILE_ORIGIN) if origin]],
+    }
 }
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "mot_portal.csp.PortalCSPMiddleware"

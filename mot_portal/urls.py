@@ -11,21 +11,25 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from missions import selectors as missions_selectors
 from missions import sitemaps as missions_sitemaps
-from missions.api import MissionViewSet, RoadmapViewSet
+from missions.api import MissionMapView, MissionViewSet, RoadmapViewSet
 from mot_portal import views
 from mot_portal.api import router
 from mot_portal.sitemaps import StaticPagesSitemap
 from projects import selectors as projects_selectors
 from projects import sitemaps as projects_sitemaps
-from projects.api import BookletViewSet, FactsheetViewSet, ThemeViewSet
+from projects.api import BookletViewSet, FactsheetMapView, FactsheetViewSet, ThemeViewSet
+from towns import maps as towns_maps
 from towns import selectors as towns_selectors
 from towns import sitemaps as towns_sitemaps
 from towns.api import (
+    AreaMapView,
     CountryViewSet,
     CrossBorderAreaViewSet,
     DepartmentViewSet,
     IntercommunalityViewSet,
+    LocalityMapView,
     PartnerViewSet,
+    TownMapView,
     TownViewSet,
 )
 from workplan import sitemaps as workplan_sitemaps
@@ -54,7 +58,12 @@ SITEMAPS = {
     **workplan_sitemaps.SITEMAPS,
     **towns_sitemaps.SITEMAPS,
 }
-HOME_FIGURES = (towns_selectors.home_figures, projects_selectors.home_figures, missions_selectors.home_figures)
+HOME_FIGURES = (
+    towns_selectors.home_figures,
+    towns_maps.home_map,
+    projects_selectors.home_figures,
+    missions_selectors.home_figures,
+)
 
 admin.site.site_header = _("MOT border-towns portal")
 admin.site.site_title = _("MOT portal admin")
@@ -66,6 +75,12 @@ urlpatterns = [
     # The split view serves its init script as a file of its own (?script): the page has no inline script (CSP).
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # The map layers (GeoJSON, compact, cached like every anonymous read): mot_portal/maps_api.py.
+    path("api/v1/map/towns/", TownMapView.as_view(), name="map-towns"),
+    path("api/v1/map/factsheets/", FactsheetMapView.as_view(), name="map-factsheets"),
+    path("api/v1/map/missions/", MissionMapView.as_view(), name="map-missions"),
+    path("api/v1/map/areas/", AreaMapView.as_view(), name="map-areas"),
+    path("api/v1/map/localities/", LocalityMapView.as_view(), name="map-localities"),
     path("api/v1/", include(router.urls)),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}),

@@ -8,6 +8,7 @@ from rest_framework import serializers, viewsets
 
 from mot_portal.api import LanguageMixin
 from mot_portal.documents.api import DocumentActionMixin
+from mot_portal.maps_api import MapLayerView
 from mot_portal.publishing import Status
 from mot_portal.rest import (
     FRENCH_REQUIRED,
@@ -23,6 +24,7 @@ from mot_portal.rest import (
 )
 from projects import selectors, services
 from projects.filters import FactsheetFilter
+from projects.maps import factsheet_points
 from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Theme
 from towns.models import Country, CrossBorderArea, Partner, Town
 from workplan.models import DealTheme
@@ -361,3 +363,15 @@ class ThemeViewSet(LanguageMixin, viewsets.ModelViewSet):
     ordering_fields = ["slug", "position"]
     ordering = ["position", "slug"]
     queryset = Theme.objects.select_related("deal_theme")
+
+
+class FactsheetMapView(MapLayerView):
+    """Map layer of the published factsheets (the factsheets list's filters), each at the mean position of its
+    towns, else at its cross-border area."""
+
+    queryset = Factsheet.objects.published()
+    filterset_class = FactsheetFilter
+
+    def layer(self, queryset):
+        points = factsheet_points(queryset)
+        return points, len(points), {}

@@ -24,10 +24,10 @@ def factsheet_names(prefix: str = "") -> tuple[Dependency, ...]:
     return (
         Dependency(Theme, f"{prefix}themes", fields=("name", "slug", "position")),
         Dependency(Country, f"{prefix}countries", f"{prefix}partner_roles__partner__country", fields=("name", "code")),
-        Dependency(Town, f"{prefix}town_roles__town", fields=("name", "department")),
+        Dependency(Town, f"{prefix}town_roles__town", fields=("name", "department", "latitude", "longitude")),
         Dependency(Department, f"{prefix}town_roles__town__department", fields=("name",)),
         Dependency(Partner, f"{prefix}partner_roles__partner", fields=("name", "country", "slug")),
-        Dependency(CrossBorderArea, f"{prefix}cross_border_area", fields=("name",)),
+        Dependency(CrossBorderArea, f"{prefix}cross_border_area", fields=("name", "latitude", "longitude")),
     )
 
 

@@ -10,7 +10,9 @@ from missions.selectors import factsheet_missions
 from mot_portal.facets import faceted_list
 from projects import selectors
 from projects.filters import FactsheetPageFilter
+from projects.maps import factsheet_map, factsheet_points
 from projects.models import Booklet, Factsheet
+from towns.maps import list_map
 
 PAGE_SIZE = 20
 
@@ -18,6 +20,15 @@ PAGE_SIZE = 20
 def factsheet_list(request: HttpRequest) -> HttpResponse:
     filterset = FactsheetPageFilter(request.GET, queryset=selectors.factsheet_list())
     context = faceted_list(request, filterset=filterset, facets=selectors.FACETS, page_size=PAGE_SIZE)
+    if filterset.is_valid():
+        context["map"] = list_map(
+            id="factsheets-map",
+            layer="factsheets",
+            url_name="map-factsheets",
+            points=factsheet_points(filterset.qs, label=False),
+            params=request.GET,
+            describedby="factsheet-results",
+        )
     return render(request, "projects/factsheet_list.html", context)
 
 
@@ -27,6 +38,7 @@ def _factsheet_page(request: HttpRequest, factsheet: Factsheet, *, preview: bool
         "booklets": selectors.factsheet_booklets(factsheet=factsheet),
         **factsheet_missions(factsheet=factsheet),
         "preview": preview,
+        "map": factsheet_map(factsheet),
     }
     return render(request, "projects/factsheet_detail.html", context)
 

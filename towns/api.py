@@ -1,10 +1,15 @@
 """Serializers and viewsets of the towns API (``/api/v1/``). Writes go through the towns services."""
 
+import django_filters
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
 
 from mot_portal.api import LanguageMixin
+from mot_portal.maps import GEONAMES_ATTRIBUTION
+from mot_portal.maps_api import MapLayerView
 from mot_portal.rest import (
     FRENCH_REQUIRED,
     SLUG_REGEX,
@@ -13,9 +18,9 @@ from mot_portal.rest import (
     ServiceSerializer,
     absolute_url,
 )
-from towns import services
-from towns.filters import CrossBorderAreaFilter, IntercommunalityFilter, PartnerFilter, TownFilter
-from towns.models import Country, CrossBorderArea, Department, Intercommunality, Partner, Region, Town
+from towns import maps, services
+from towns.filters import CrossBorderAreaFilter, IntercommunalityFilter, PartnerFilter, TownFilter, TownPageFilter
+from towns.models import Country, CrossBorderArea, Department, Intercommunality, Locality, Partner, Region, Town
 
 
 class NamedRecordSerializer(ServiceSerializer):
@@ -305,3 +310,80 @@ class CrossBorderAreaViewSet(LanguageMixin, viewsets.ModelViewSet):
         Prefetch("countries", queryset=Country.objects.order_by("code")),
         Prefetch("towns", queryset=Town.objects.only("id", "insee_code")),
     )
+
+
+class BBoxFilterMixin(django_filters.FilterSet):
+    """``bbox=<west>,<south>,<east>,<north>`` (WGS 84 degrees): only the places inside."""
+
+    bbox = django_filters.CharFilter(
+        method="filter_bbox",
+        max_length=80,
+        label=_("Bounding box"),
+        help_text=_("west,south,east,north in degrees (WGS 84), e.g. 4.5,49.9,5.2,50.3."),
+    )
+
+    def filter_bbox(self, queryset, name, value):
+        try:
+            west, south, east, north = (float(v) for v in value.split(","))
+        except ValueError:
+            raise ValidationError({"bbox": [_("Give four numbers: west,south,east,north.")]}) from None
+        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+            raise ValidationError({"bbox": [_("Give four numbers: west,south,east,north.")]})
+        return queryset.filter(latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east)
+
+
+class TownMapFilter(BBoxFilterMixin, TownPageFilter):
+    """The towns page's filters (PVD towns unless ``scope=all``), and a bounding box."""
+
+    class Meta(TownPageFilter.Meta):
+        fields = [*TownPageFilter.Meta.fields, "bbox"]
+
+
+class TownMapView(MapLayerView):
+    """Map layer of the towns: the towns page's filters (PVD laureates unless scope=all), as GeoJSON points; at
+    most 2,000 (PVD towns first, then the most populous)."""
+
+    queryset = Town.objects.all()
+    filterset_class = TownMapFilter
+
+    def layer(self, queryset):
+        points, count = maps.town_points(queryset)
+        return points, count, {}
+
+
+class AreaMapView(MapLayerView):
+    """Map layer of the cross-border areas: a point each (its centre, or the mean position of its member towns),
+    and its outline when one is known."""
+
+    queryset = CrossBorderArea.objects.all()
+    filterset_class = CrossBorderAreaFilter
+
+    def layer(self, queryset):
+        points = maps.area_points(queryset)
+        return points, len(points), {"outlines": maps.area_outlines(queryset)}
+
+
+class LocalityMapFilter(BBoxFilterMixin):
+    country = django_filters.ModelChoiceFilter(
+        field_name="country",
+        to_field_name="code",
+        queryset=Country.objects.all(),
+        label=_("Country"),
+        help_text=_("ISO alpha-2 code of the locality's country."),
+    )
+
+    class Meta:
+        model = Locality
+        fields = ["country", "bbox"]
+
+
+class LocalityMapView(MapLayerView):
+    """Map layer of the localities across the border (GeoNames, CC BY 4.0: credited in the attribution member),
+    nearest to France first, at most 500."""
+
+    queryset = Locality.objects.all()
+    filterset_class = LocalityMapFilter
+
+    def layer(self, queryset):
+        points, count = maps.locality_points(queryset)
+        return points, count, {"attribution": GEONAMES_ATTRIBUTION}

@@ -4,11 +4,17 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
+from missions.filters import missions_covering_town
+from missions.maps import mission_points
+from missions.models import Mission
 from missions.selectors import area_missions, partner_missions, town_missions
 from mot_portal.pagination import page_number
+from projects.maps import factsheet_points
+from projects.models import Factsheet, FactsheetTown
 from projects.selectors import town_factsheets
-from towns import selectors
+from towns import maps, selectors
 from towns.filters import TownPageFilter
 from towns.models import Country, CrossBorderArea, Intercommunality, Partner, Town
 
@@ -54,6 +60,7 @@ def town_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": page,
+            "map": maps.town_list_map(towns, request.GET) if filterset.is_valid() else None,
             "country_facets": countries,
             "query_without_country": _query_without(request, "border_country"),
         },
@@ -77,8 +84,21 @@ def town_detail(request: HttpRequest, insee_code: str) -> HttpResponse:
             "areas": selectors.town_areas(town=town),
             "factsheet_groups": town_factsheets(town=town),
             "missions": town_missions(town=town),
+            "map": _town_map(town),
         },
     )
+
+
+def _town_map(town: Town):
+    """The town's map, with the published projects it takes part in and the published missions covering it
+    (none without coordinates: nothing is read)."""
+    if town.latitude is None or town.longitude is None:
+        return None
+    factsheets = Factsheet.objects.published().filter(
+        pk__in=FactsheetTown.objects.filter(town=town).values("factsheet")
+    )
+    missions = Mission.objects.published().filter(pk__in=missions_covering_town(town))
+    return maps.town_map(town, factsheets=factsheet_points(factsheets), missions=mission_points(missions))
 
 
 def intercommunality_detail(request: HttpRequest, siren: str) -> HttpResponse:
@@ -98,7 +118,8 @@ def partner_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except Partner.DoesNotExist:
         raise Http404 from None
     missions = partner_missions(partner=partner)
-    return render(request, "towns/partner_detail.html", {"partner": partner, "missions": missions})
+    place_map = maps.places_map(id="partner-map", title=_("Towns the partner works with"), towns=partner.towns.all())
+    return render(request, "towns/partner_detail.html", {"partner": partner, "missions": missions, "map": place_map})
 
 
 def area_list(request: HttpRequest) -> HttpResponse:
@@ -111,4 +132,8 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
         area = selectors.area_get(slug=slug)
     except CrossBorderArea.DoesNotExist:
         raise Http404 from None
-    return render(request, "towns/area_detail.html", {"area": area, "missions": area_missions(area=area)})
+    place_map = maps.places_map(
+        id="area-map", title=_("The area and its member towns"), towns=area.towns.all(), area_ids=[area.pk]
+    )
+    context = {"area": area, "missions": area_missions(area=area), "map": place_map}
+    return render(request, "towns/area_detail.html", context)
