@@ -55,14 +55,51 @@ def test_home_figures_come_from_the_data(client):
     near = Town.objects.pvd().filter(border_distance_km__lte=30).count()
     assert pvd == 1645
     assert "1,645" in html
-    assert f"{near:,}" in html
-    belgium = Town.objects.pvd().filter(border_distance_km__lte=30, border_country__code="BE").count()
+    assert f">{near:,}</dd>" in html
+    belgium = Town.objects.pvd().filter(border_distances__BE__lte=30).count()
+    assert belgium > Town.objects.pvd().filter(border_distance_km__lte=30, border_country__code="BE").count()
     assert re.search(rf"Belgium</a></th><td class=\"num\">{belgium}</td>", html)
+
+
+def _home_figures(html: str) -> list[tuple[str, str, int]]:
+    """(label, link, figure) of each figure of the home page: the key figures and the table by country."""
+    figures = [
+        (label, href, int(re.sub(r"\D", "", number)))
+        for href, label, number in re.findall(r'<dt><a href="([^"]+)">([^<]+)</a></dt><dd>([^<]+)</dd>', html)
+    ]
+    figures += [
+        (label, href, int(re.sub(r"\D", "", number)))
+        for href, label, number in re.findall(
+            r'<tr><th scope="row"><a href="([^"]+)">([^<]+)</a></th><td class="num">([^<]+)</td></tr>', html
+        )
+    ]
+    return figures
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_each_home_figure_is_the_count_of_the_list_it_links_to(client, lang):
+    """The issue's "36 vs 62": every figure links to the towns list with the same filters, which counts the same."""
+    figures = _home_figures(client.get(url("home", lang)).content.decode())
+    assert len(figures) == 3 + 10  # three key figures, ten neighbouring countries with PVD towns within 30 km
+    counted = {}
+    for label, href, figure in figures:
+        href = href.replace("&amp;", "&")
+        assert href.startswith(url("towns:town_list", lang))
+        response = client.get(href)
+        assert response.status_code == 200
+        assert response.context["page"].paginator.count == figure, (label, href)
+        counted[label] = figure
+    if lang == "en":
+        assert counted["PVD laureate towns"] == 1645
+        assert counted["French communes in the data"] == 34969
+        assert counted["PVD towns within 30 km of a land border"] == 169
+        assert counted["Belgium"] == Town.objects.pvd().filter(border_distances__BE__lte=30).count() == 43
+        assert counted["Switzerland"] == 42
 
 
 def test_home_is_french_with_french_figures(client):
     html = client.get("/fr/").content.decode()
-    assert "<dt>Communes lauréates PVD</dt><dd>1\xa0645</dd>" in html  # French label, French digit grouping
+    assert "Communes lauréates PVD</a></dt><dd>1\xa0645</dd>" in html  # French label, French digit grouping
 
 
 def test_root_redirects_to_a_language(client):
