@@ -14,7 +14,7 @@
   var MIN_CHARS = 2;
   var DELAY_MS = 150;
 
-  function setUp(input, index) {
+  function setUp(input) {
     var form = input.form;
     var listId = input.id + "-suggestions";
     var list = document.createElement("ul");
@@ -24,6 +24,11 @@
     list.setAttribute("aria-label", input.labels && input.labels.length ? input.labels[0].textContent : "");
     list.hidden = true;
     input.parentNode.appendChild(list);
+    // How many suggestions there are, said by screen readers (the list itself is not read until entered).
+    var status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    input.parentNode.appendChild(status);
 
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
@@ -82,6 +87,7 @@
         });
         list.appendChild(option);
       });
+      status.textContent = (input.dataset.suggestCount || "{count}").replace("{count}", String(towns.length));
       if (towns.length) {
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
@@ -108,6 +114,7 @@
       window.clearTimeout(timer);
       if (query.length < MIN_CHARS) {
         asked = "";
+        status.textContent = "";
         close();
         return;
       }

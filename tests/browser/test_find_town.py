@@ -48,6 +48,7 @@ def test_header_box_suggests_towns_as_you_type(live_server, page, towns):
     assert options.first.inner_text().startswith("Saint-Essai-lès-Bains")  # the laureate first
     assert "Moselle (57) · 57999" in options.first.inner_text()
     assert box.get_attribute("aria-expanded") == "true"
+    assert page.get_by_role("status").inner_text() == "Suggestions: 2"  # said by screen readers
 
     page.keyboard.press("ArrowDown")
     assert box.get_attribute("aria-activedescendant") == options.first.get_attribute("id")
