@@ -49,10 +49,11 @@ def town_list(request: HttpRequest) -> HttpResponse:
     else:
         towns = Town.objects.none()
         country_counts = {}
-    countries = [
-        {"country": c, "count": country_counts.get(c.code, 0)}
-        for c in Country.objects.filter(borders_france=True).order_by("code")
-    ]
+    neighbours = list(Country.objects.filter(borders_france=True).order_by("code"))
+    countries = [{"country": c, "count": country_counts.get(c.code, 0)} for c in neighbours]
+    # near= has no box of its own (it comes from the home's and the town pages' links): say it is on.
+    near = filterset.form.cleaned_data.get("near") if filterset.is_valid() else None
+    near_country = next((c for c in neighbours if near and c.code == near[0]), None)
     page = _page(request, towns)
     return render(
         request,
@@ -62,6 +63,14 @@ def town_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "country_facets": countries,
             "query_without_country": _query_without(request, "border_country"),
+            "near": {
+                "country": near_country,
+                "code": near[0],
+                "km": near[1],
+                "query_without": _query_without(request, "near"),
+            }
+            if near
+            else None,
         },
     )
 

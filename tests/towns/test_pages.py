@@ -262,3 +262,18 @@ def test_the_towns_page_keeps_the_near_filter(client):
     bad = client.get("/en/towns/", {"near": "Switzerland"})
     assert bad.status_code == 200
     assert "Give a country code and a distance in km" in bad.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [("en", "Near a border: Belgium, 30 km or less"), ("fr", "Près d'une frontière : Belgique, 30 km au plus")],
+)
+def test_the_list_says_which_border_a_home_figure_counts(client, lang, says):
+    """near= has no box of its own on the page: the list says it is on, with a link that takes it off."""
+    response = client.get(url("towns:town_list", lang), {"near": "BE:30"})
+    html = response.content.decode()
+    assert says in html
+    assert response.context["page"].paginator.count == 43
+    without = client.get(url("towns:town_list", lang), {"near": "BE:30", "scope": "all"}).content.decode()
+    assert 'href="?scope=all"' in without
+    assert says not in client.get(url("towns:town_list", lang)).content.decode()
