@@ -277,3 +277,12 @@ def test_the_list_says_which_border_a_home_figure_counts(client, lang, says):
     without = client.get(url("towns:town_list", lang), {"near": "BE:30", "scope": "all"}).content.decode()
     assert 'href="?scope=all"' in without
     assert says not in client.get(url("towns:town_list", lang)).content.decode()
+
+
+def test_town_page_shows_the_nearest_border_only_when_there_is_one(client):
+    givet = client.get(url("towns:town_detail", "en", insee_code="08190")).content.decode()
+    assert "<dt>Nearest land border</dt><dd>Belgium, 0.1 km</dd>" in givet
+    inland = client.get(url("towns:town_detail", "en", insee_code="63335")).content.decode()  # Saint-Diéry
+    assert "<dt>Nearest land border</dt><dd>Switzerland, 237.8 km</dd>" in inland
+    reunion = client.get(url("towns:town_detail", "en", insee_code="97411")).content.decode()
+    assert "Nearest land border" not in reunion  # no land border: absent, not "not computed"
