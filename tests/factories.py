@@ -5,6 +5,7 @@ from decimal import Decimal
 import factory
 
 from towns.models import Country, CrossBorderArea, Department, Intercommunality, Partner, Region, Town
+from towns.search import search_key
 
 
 class CountryFactory(factory.django.DjangoModelFactory):
@@ -61,6 +62,8 @@ class TownFactory(factory.django.DjangoModelFactory):
     border_distance_km = Decimal("12.5")
     border_country = factory.SubFactory(CountryFactory)
     pvd_id = factory.Sequence(lambda n: f"pvd-test-{n}")
+    # What towns.services.town_create computes (the factory saves the model directly).
+    search_key = factory.LazyAttribute(lambda town: search_key(town.name, getattr(town, "postal_codes", "") or ""))
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):
@@ -108,6 +111,7 @@ def bulk_towns(count: int, *, start: int = 0) -> list[Town]:
             border_distance_km=Decimal(i % 60),
             border_country=country,
             pvd_id=f"pvd-bulk-{start + i}",
+            search_key=search_key(f"Commune {start + i:04d}", ""),
         )
         for i in range(count)
     ]

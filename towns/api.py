@@ -3,9 +3,11 @@
 import django_filters
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from mot_portal.api import LanguageMixin
 from mot_portal.maps import GEONAMES_ATTRIBUTION
@@ -18,9 +20,10 @@ from mot_portal.rest import (
     ServiceSerializer,
     absolute_url,
 )
-from towns import maps, services
+from towns import maps, selectors, services
 from towns.filters import CrossBorderAreaFilter, IntercommunalityFilter, PartnerFilter, TownFilter, TownPageFilter
 from towns.models import Country, CrossBorderArea, Department, Intercommunality, Locality, Partner, Region, Town
+from towns.search import search_order
 
 
 class NamedRecordSerializer(ServiceSerializer):
@@ -172,6 +175,33 @@ class TownSerializer(ServiceSerializer):
         return absolute_url(self, town.get_absolute_url())
 
 
+class TownSuggestionQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=100,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="What has been typed: part of a town name or a postal code (accents, capitals, hyphens and "
+        "apostrophes ignored). Empty: no suggestion.",
+    )
+
+
+class TownSuggestionSerializer(serializers.ModelSerializer):
+    department = serializers.CharField(source="department.code", read_only=True, help_text="Department code.")
+    department_name = serializers.CharField(source="department.name", read_only=True, help_text="Department name.")
+    is_pvd = serializers.BooleanField(read_only=True, help_text="True for Petites villes de demain laureates.")
+    url = serializers.SerializerMethodField(help_text="Public page of the town, in the requested language.")
+
+    class Meta:
+        model = Town
+        fields = ["insee_code", "name", "department", "department_name", "postal_codes", "is_pvd", "url"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, town: Town) -> str:
+        return absolute_url(self, town.get_absolute_url())
+
+
 class PartnerSerializer(NamedRecordSerializer):
     services = (services.partner_create, services.partner_update, "partner")
     country = CodeRelatedField(
@@ -245,6 +275,28 @@ class TownViewSet(LanguageMixin, viewsets.ModelViewSet):
     ordering_fields = ["insee_code", "name", "population", "border_distance_km"]
     ordering = ["insee_code"]
     queryset = Town.objects.with_relations()
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # ``search=`` without ``ordering=``: the best matches first (towns.search.search_order).
+        if "search_rank" in queryset.query.annotations and not self.request.query_params.get("ordering"):
+            queryset = search_order(queryset)
+        return queryset
+
+    @extend_schema(
+        summary="Suggestions as you type",
+        description="Up to 8 towns matching what has been typed, best first (matches at the start of a word, PVD "
+        'laureates, exact names, then the larger towns): what the portal\'s "Find my town" box suggests.',
+        parameters=[TownSuggestionQuerySerializer, OpenApiParameter("page", exclude=True)],
+        responses=TownSuggestionSerializer(many=True),
+        filters=False,
+    )
+    @action(detail=False, methods=["get"], url_path="suggest", pagination_class=None, filter_backends=[])
+    def suggest(self, request):
+        query = TownSuggestionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        towns = selectors.town_suggestions(query=query.validated_data["q"])
+        return Response(TownSuggestionSerializer(towns, many=True, context=self.get_serializer_context()).data)
 
 
 class IntercommunalityViewSet(LanguageMixin, viewsets.ModelViewSet):

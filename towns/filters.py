@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from mot_portal.filters import SearchFilter
 from mot_portal.widgets import fast_selects
 from towns.models import Country, CrossBorderArea, Department, Intercommunality, Partner, Region, Town
+from towns.search import towns_matching
 
 NEAR = re.compile(r"^([A-Za-z]{2}):(\d{1,5}(?:[.,]\d{1,3})?)$")
 
@@ -43,12 +44,24 @@ class NearFilter(django_filters.CharFilter):
         return qs.filter(**{f"border_distances__{code}__lte": float(km)})
 
 
+class TownSearchFilter(SearchFilter):
+    """Name or postal code, ignoring accents, case, hyphens and apostrophes (``towns.search``); or the INSEE code."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, fields=(), **kwargs)
+
+    def search(self, queryset, name, value):
+        return towns_matching(queryset, value)
+
+
 class TownFilterBase(django_filters.FilterSet):
     """The filters the towns page and the towns API share."""
 
-    search = SearchFilter(
-        fields=("name", "=insee_code", "postal_codes"),
-        help_text=_("Part of the name, or the INSEE code."),
+    search = TownSearchFilter(
+        help_text=_(
+            "Name (or part of it) or postal code, whatever the accents, capitals, hyphens and apostrophes; or the "
+            "INSEE code. Without another ordering, the best matches come first, PVD laureates before the others."
+        ),
     )
     border_country = django_filters.ModelChoiceFilter(
         field_name="border_country",
@@ -204,9 +217,9 @@ class TownPageFilter(TownFilterBase):
             data["scope"] = "pvd"
         super().__init__(data, *args, **kwargs)
         # Help texts document the API (codes, formats); on the page the choices speak for themselves.
-        for name, field in self.form.fields.items():
-            if name != "search":
-                field.help_text = ""
+        for field in self.form.fields.values():
+            field.help_text = ""
+        self.form.fields["search"].help_text = _("Name or postal code: accents, capitals and hyphens do not matter.")
         # Kept from link to link (the home's and the town pages' links), not a box of the form (yet).
         self.form.fields["near"].widget = forms.HiddenInput()
         fast_selects(self.form)

@@ -19,7 +19,7 @@ from typing import Any
 from towns.models import INSEE_CODE_REGEX, PVD_ID_REGEX, SIREN_REGEX, Intercommunality
 
 # Bump when the importer's mapping changes, so that an unchanged data set is loaded again.
-IMPORTER_VERSION = "3"  # 3: distances to each land border, computed
+IMPORTER_VERSION = "4"  # 3: distances to each land border, computed; 4: the nearest one from them, search keys
 
 FILES = {
     "countries": "pays_france_voisins_ne50m.geojson",

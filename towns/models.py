@@ -226,8 +226,9 @@ class Town(models.Model):
         db_index=True,
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_(
-            "Distance in km from the centroid to the nearest French land border; computed only for communes "
-            "of border departments (about 1–2 km accuracy)."
+            "Geodesic distance in km from the centroid to the nearest land border of the commune's territory: the "
+            "smallest of its distances to each neighbouring country. Empty without coordinates or without a land "
+            "border (overseas, except French Guiana)."
         ),
     )
     border_country = models.ForeignKey(
@@ -237,7 +238,7 @@ class Town(models.Model):
         null=True,
         blank=True,
         related_name="nearby_towns",
-        help_text=_("The neighbouring country across the nearest land border."),
+        help_text=_("The neighbouring country across the nearest land border (of the distances to each country)."),
     )
     border_distances = models.JSONField(
         _("distance to each neighbouring country (km)"),

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from towns.models import Country, CrossBorderArea, Intercommunality, Partner, Town
+from towns.search import search_order, towns_matching
 
 NEAR_BORDER_KM = Decimal(30)
 
@@ -20,6 +21,17 @@ def town_get(*, insee_code: str) -> Town:
     return Town.objects.with_relations().get(insee_code=insee_code)
 
 
+SUGGESTIONS = 8
+
+
+def town_suggestions(*, query: str, limit: int = SUGGESTIONS) -> list[Town]:
+    """The ``limit`` best towns for what has been typed (``towns.search``), in one query; none for an empty query."""
+    towns = towns_matching(Town.objects.select_related("department"), query)
+    if "search_rank" not in towns.query.annotations:
+        return []
+    return list(search_order(towns)[:limit])
+
+
 def town_epci_pvd_neighbours(*, town: Town) -> QuerySet[Town]:
     """The other PVD laureates of the town's intercommunality."""
     if town.intercommunality_id is None:
@@ -28,24 +40,27 @@ def town_epci_pvd_neighbours(*, town: Town) -> QuerySet[Town]:
 
 
 def home_figures() -> dict:
-    """The home page's key figures (``figures``), computed from the data."""
+    """The home page's key figures (``figures``), computed from the data. Each one is the count of a towns-list
+    selection (templates/home.html links to it with the same filters): all communes (``scope=all``), the PVD
+    laureates (the list's default), those within ``NEAR_BORDER_KM`` of their nearest land border
+    (``max_border_distance``), and those within it of the border with each country (``near=<code>:<km>``: a town
+    near two borders counts for both)."""
     pvd = Town.objects.pvd()
-    near = pvd.filter(border_distance_km__lte=NEAR_BORDER_KM)
-    per_country = list(
-        Country.objects.filter(borders_france=True)
-        .annotate(
-            near_pvd=Count(
-                "nearby_towns",
-                filter=Q(nearby_towns__pvd_id__isnull=False, nearby_towns__border_distance_km__lte=NEAR_BORDER_KM),
-            )
-        )
-        .filter(near_pvd__gt=0)
-        .order_by("-near_pvd", "code")
-    )
+    countries = list(Country.objects.filter(borders_france=True).order_by("code"))
+    km = float(NEAR_BORDER_KM)
+    near_country = pvd.aggregate(
+        **{
+            country.code: Count("id", filter=Q(**{f"border_distances__{country.code}__lte": km}))
+            for country in countries
+        }
+    ) if countries else {}  # fmt: skip
+    for country in countries:
+        country.near_pvd = near_country[country.code]
+    per_country = sorted((c for c in countries if c.near_pvd), key=lambda c: (-c.near_pvd, c.code))
     figures = {
         "towns": Town.objects.count(),
         "pvd_towns": pvd.count(),
-        "pvd_near_border": near.count(),
+        "pvd_near_border": pvd.filter(border_distance_km__lte=NEAR_BORDER_KM).count(),
         "near_border_km": NEAR_BORDER_KM,
         "pvd_near_border_by_country": per_country,
         "partners": Partner.objects.count(),

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from mot_portal import changes
 from mot_portal.services import instance_save
 from towns.importing import DataFileError, border_distances_compute, checksum, read_dataset
 from towns.models import Country, CrossBorderArea, DataImport, Department, Intercommunality, Partner, Region, Town
+from towns.search import search_key
 
 DATASET = "towns"
 
@@ -79,6 +81,7 @@ def towns_import(*, data_dir: Path, force: bool = False) -> ImportResult:
 
     town_rows = []
     for code, town in data.towns.items():
+        nearest = nearest_border(distances.get(code, {}))
         town_rows.append(
             {
                 "insee_code": code,
@@ -89,9 +92,11 @@ def towns_import(*, data_dir: Path, force: bool = False) -> ImportResult:
                 "postal_codes": town["postal_codes"],
                 "latitude": town["latitude"],
                 "longitude": town["longitude"],
-                "border_distance_km": town["border_distance_km"],
-                "border_country_id": iso3_ids.get(town["border_country"]),
+                # The nearest of the computed distances (the derived CSV's approximate columns are only checked).
+                "border_distance_km": nearest[1] if nearest else None,
+                "border_country_id": country_ids[nearest[0]] if nearest else None,
                 "border_distances": distances.get(code, {}),
+                "search_key": search_key(town["name"], town["postal_codes"]),
                 "pvd_id": town["pvd_id"],
                 "pvd_signed_on": town["pvd_signed_on"],
             }
@@ -112,6 +117,16 @@ def towns_import(*, data_dir: Path, force: bool = False) -> ImportResult:
     DataImport.objects.create(dataset=DATASET, checksum=digest, counts=counts)
     _record_changes(before, _shown_values())
     return ImportResult(skipped=False, counts=counts, checksum=digest)
+
+
+def nearest_border(distances: Mapping[str, float]) -> tuple[str, Decimal] | None:
+    """The nearest neighbouring country of ``distances`` (alpha-2 → km, as ``Town.border_distances``) and its
+    distance in km to 0.1 km; None without any. Equal distances (to 0.1 km, at a tripoint) go to the first code in
+    alphabetical order, so that the result does not depend on the order of the keys."""
+    if not distances:
+        return None
+    code, km = min(distances.items(), key=lambda item: (item[1], item[0]))
+    return code, Decimal(str(km)).quantize(Decimal("0.1"))
 
 
 # What the pages and documents show of the imported records, compared before and after an import: the bulk writes
@@ -261,9 +276,15 @@ def intercommunality_update(*, intercommunality: Intercommunality, fields: Mappi
 
 
 def town_create(*, fields: Mapping[str, Any]) -> Town:
-    return instance_save(instance=Town(), fields=fields)
+    """Create a commune, with its search key. Atomic, validated."""
+    return instance_save(instance=Town(), fields={**fields, "search_key": _town_search_key(Town(), fields)})
 
 
 def town_update(*, town: Town, fields: Mapping[str, Any]) -> Town:
-    """Change a commune (the next import of the open data overwrites what it loads). Atomic, validated."""
-    return instance_save(instance=town, fields=fields)
+    """Change a commune and its search key (the next import of the open data overwrites what it loads). Atomic,
+    validated."""
+    return instance_save(instance=town, fields={**fields, "search_key": _town_search_key(town, fields)})
+
+
+def _town_search_key(town: Town, fields: Mapping[str, Any]) -> str:
+    return search_key(fields.get("name", town.name) or "", fields.get("postal_codes", town.postal_codes) or "")

@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from missions.filters import missions_covering_town
@@ -17,6 +17,7 @@ from projects.selectors import town_factsheets
 from towns import maps, selectors
 from towns.filters import TownPageFilter
 from towns.models import Country, CrossBorderArea, Intercommunality, Partner, Town
+from towns.search import named_exactly, search_order
 
 PAGE_SIZE = 25
 
@@ -37,8 +38,13 @@ def town_list(request: HttpRequest) -> HttpResponse:
     filterset = TownPageFilter(request.GET, queryset=selectors.town_list(pvd_only=False))
     if filterset.is_valid():
         towns = filterset.qs
+        searched = "search_rank" in towns.query.annotations
+        if searched and request.GET.get("find"):
+            found = _found_town(towns, request.GET.get("search", ""))
+            if found is not None:
+                return redirect(found)
         if not request.GET.get("sort"):
-            towns = towns.order_by("name", "insee_code")
+            towns = search_order(towns) if searched else towns.order_by("name", "insee_code")
         # Facet counts: what each neighbouring country would give with the other filters kept.
         facet_data = request.GET.copy()
         facet_data.pop("border_country", None)
@@ -49,10 +55,11 @@ def town_list(request: HttpRequest) -> HttpResponse:
     else:
         towns = Town.objects.none()
         country_counts = {}
-    countries = [
-        {"country": c, "count": country_counts.get(c.code, 0)}
-        for c in Country.objects.filter(borders_france=True).order_by("code")
-    ]
+    neighbours = list(Country.objects.filter(borders_france=True).order_by("code"))
+    countries = [{"country": c, "count": country_counts.get(c.code, 0)} for c in neighbours]
+    # near= has no box of its own (it comes from the home's and the town pages' links): say it is on.
+    near = filterset.form.cleaned_data.get("near") if filterset.is_valid() else None
+    near_country = next((c for c in neighbours if near and c.code == near[0]), None)
     page = _page(request, towns)
     return render(
         request,
@@ -63,8 +70,29 @@ def town_list(request: HttpRequest) -> HttpResponse:
             "map": maps.town_list_map(towns, request.GET) if filterset.is_valid() else None,
             "country_facets": countries,
             "query_without_country": _query_without(request, "border_country"),
+            "near": {
+                "country": near_country,
+                "code": near[0],
+                "km": near[1],
+                "query_without": _query_without(request, "near"),
+            }
+            if near
+            else None,
         },
     )
+
+
+def _found_town(towns, query: str) -> Town | None:
+    """The town a "Find my town" search names without doubt: the only town of that name, or the only match at all.
+    Homonyms and several matches go to the results page, which lists them best first (a five-digit query may be a
+    postal code as well as an INSEE code: it goes straight to a town only when it matches nothing else)."""
+    exact = list(named_exactly(towns, query).order_by()[:2])
+    if len(exact) == 1:
+        return exact[0]
+    if exact:
+        return None
+    first_two = list(towns.order_by()[:2])
+    return first_two[0] if len(first_two) == 1 else None
 
 
 def town_detail(request: HttpRequest, insee_code: str) -> HttpResponse:

@@ -26,6 +26,8 @@ def snapshot() -> str:
                 "longitude",
                 "border_distance_km",
                 "border_country__code",
+                "border_distances",
+                "search_key",
                 "pvd_id",
                 "pvd_signed_on",
             ],

@@ -55,14 +55,51 @@ def test_home_figures_come_from_the_data(client):
     near = Town.objects.pvd().filter(border_distance_km__lte=30).count()
     assert pvd == 1645
     assert "1,645" in html
-    assert f"{near:,}" in html
-    belgium = Town.objects.pvd().filter(border_distance_km__lte=30, border_country__code="BE").count()
+    assert f">{near:,}</dd>" in html
+    belgium = Town.objects.pvd().filter(border_distances__BE__lte=30).count()
+    assert belgium > Town.objects.pvd().filter(border_distance_km__lte=30, border_country__code="BE").count()
     assert re.search(rf"Belgium</a></th><td class=\"num\">{belgium}</td>", html)
+
+
+def _home_figures(html: str) -> list[tuple[str, str, int]]:
+    """(label, link, figure) of each figure of the home page: the key figures and the table by country."""
+    figures = [
+        (label, href, int(re.sub(r"\D", "", number)))
+        for href, label, number in re.findall(r'<dt><a href="([^"]+)">([^<]+)</a></dt><dd>([^<]+)</dd>', html)
+    ]
+    figures += [
+        (label, href, int(re.sub(r"\D", "", number)))
+        for href, label, number in re.findall(
+            r'<tr><th scope="row"><a href="([^"]+)">([^<]+)</a></th><td class="num">([^<]+)</td></tr>', html
+        )
+    ]
+    return figures
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_each_home_figure_is_the_count_of_the_list_it_links_to(client, lang):
+    """The issue's "36 vs 62": every figure links to the towns list with the same filters, which counts the same."""
+    figures = _home_figures(client.get(url("home", lang)).content.decode())
+    assert len(figures) == 3 + 10  # three key figures, ten neighbouring countries with PVD towns within 30 km
+    counted = {}
+    for label, href, figure in figures:
+        href = href.replace("&amp;", "&")
+        assert href.startswith(url("towns:town_list", lang))
+        response = client.get(href)
+        assert response.status_code == 200
+        assert response.context["page"].paginator.count == figure, (label, href)
+        counted[label] = figure
+    if lang == "en":
+        assert counted["PVD laureate towns"] == 1645
+        assert counted["French communes in the data"] == 34969
+        assert counted["PVD towns within 30 km of a land border"] == 169
+        assert counted["Belgium"] == Town.objects.pvd().filter(border_distances__BE__lte=30).count() == 43
+        assert counted["Switzerland"] == 42
 
 
 def test_home_is_french_with_french_figures(client):
     html = client.get("/fr/").content.decode()
-    assert "<dt>Communes lauréates PVD</dt><dd>1\xa0645</dd>" in html  # French label, French digit grouping
+    assert "Communes lauréates PVD</a></dt><dd>1\xa0645</dd>" in html  # French label, French digit grouping
 
 
 def test_root_redirects_to_a_language(client):
@@ -225,3 +262,27 @@ def test_the_towns_page_keeps_the_near_filter(client):
     bad = client.get("/en/towns/", {"near": "Switzerland"})
     assert bad.status_code == 200
     assert "Give a country code and a distance in km" in bad.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [("en", "Near a border: Belgium, 30 km or less"), ("fr", "Près d'une frontière : Belgique, 30 km au plus")],
+)
+def test_the_list_says_which_border_a_home_figure_counts(client, lang, says):
+    """near= has no box of its own on the page: the list says it is on, with a link that takes it off."""
+    response = client.get(url("towns:town_list", lang), {"near": "BE:30"})
+    html = response.content.decode()
+    assert says in html
+    assert response.context["page"].paginator.count == 43
+    without = client.get(url("towns:town_list", lang), {"near": "BE:30", "scope": "all"}).content.decode()
+    assert 'href="?scope=all"' in without
+    assert says not in client.get(url("towns:town_list", lang)).content.decode()
+
+
+def test_town_page_shows_the_nearest_border_only_when_there_is_one(client):
+    givet = client.get(url("towns:town_detail", "en", insee_code="08190")).content.decode()
+    assert "<dt>Nearest land border</dt><dd>Belgium, 0.1 km</dd>" in givet
+    inland = client.get(url("towns:town_detail", "en", insee_code="63335")).content.decode()  # Saint-Diéry
+    assert "<dt>Nearest land border</dt><dd>Switzerland, 237.8 km</dd>" in inland
+    reunion = client.get(url("towns:town_detail", "en", insee_code="97411")).content.decode()
+    assert "Nearest land border" not in reunion  # no land border: absent, not "not computed"

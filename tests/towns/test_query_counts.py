@@ -44,7 +44,7 @@ def test_api_lists_are_constant_in_queries(client, towns, django_assert_max_num_
         ("/fr/communes/59001/", 8),
         ("/en/partners/", 4),
         ("/en/cross-border-areas/", 4),
-        ("/en/", 13),  # the map: +5 (towns, areas and their centres), cached per content version outside tests
+        ("/en/", 14),  # figures by country (+1), the map (+5); cached per content version outside tests
     ],
 )
 def test_pages_are_constant_in_queries(client, towns, django_assert_max_num_queries, path, max_queries):
