@@ -41,7 +41,7 @@ class MapFeatureSerializer(serializers.Serializer):
     geometry = PointGeometrySerializer(
         help_text="A point; an area with an outline has a Polygon or MultiPolygon instead."
     )
-    properties = MapFeaturePropertiesSerializer()
+    properties = MapFeaturePropertiesSerializer(help_text="What the point is, its name and its page.")
 
 
 class MapLayerSerializer(serializers.Serializer):
@@ -51,7 +51,7 @@ class MapLayerSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="Number of records matching the filters that can be placed.")
     truncated = serializers.BooleanField(help_text="True when the layer holds fewer features than count.")
     attribution = serializers.CharField(required=False, help_text="Credit owed to the data's source, if any.")
-    features = MapFeatureSerializer(many=True)
+    features = MapFeatureSerializer(many=True, help_text="The points (or outlines) of the layer.")
 
 
 class MapLayerView(LanguageMixin, generics.GenericAPIView):

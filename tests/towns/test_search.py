@@ -265,7 +265,7 @@ def test_bad_search_on_the_page_and_the_api_is_a_field_error(client, query):
 
 def test_search_queries_stay_constant(client, django_assert_max_num_queries):
     for query in ("a", "sierck", "saint die des vosges"):
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(9):
             assert client.get(url("towns:town_list", "en"), {"scope": "all", "search": query}).status_code == 200
         with django_assert_max_num_queries(2):
             assert client.get("/api/v1/towns/", {"search": query}).status_code == 200
