@@ -25,6 +25,7 @@ from towns.api import (
     CrossBorderAreaViewSet,
     DepartmentViewSet,
     IntercommunalityViewSet,
+    LocalityViewSet,
     PartnerViewSet,
     TownViewSet,
 )
@@ -37,6 +38,7 @@ router.register("departments", DepartmentViewSet, basename="department")
 router.register("countries", CountryViewSet, basename="country")
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("cross-border-areas", CrossBorderAreaViewSet, basename="crossborderarea")
+router.register("localities", LocalityViewSet, basename="locality")
 router.register("factsheets", FactsheetViewSet, basename="factsheet")
 router.register("booklets", BookletViewSet, basename="booklet")
 router.register("themes", ThemeViewSet, basename="theme")

