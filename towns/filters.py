@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import ExpressionWrapper, F, FloatField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from mot_portal.filters import SearchFilter
@@ -208,8 +209,9 @@ class LocalityNearFilter(django_filters.CharFilter):
         lat, lon, km = value
         ky = 110.574
         kx = 111.320 * math.cos(math.radians(lat))
-        dy = (F("latitude") - lat) * ky
-        dx = (F("longitude") - lon) * kx
+        # In floating point on every database (numeric minus float has no operator of its own on PostgreSQL).
+        dy = (Cast("latitude", FloatField()) - lat) * ky
+        dx = (Cast("longitude", FloatField()) - lon) * kx
         box = km / ky, km / max(kx, 1e-6)
         return (
             qs.filter(
