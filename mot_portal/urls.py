@@ -28,6 +28,7 @@ from towns.api import (
     DepartmentViewSet,
     IntercommunalityViewSet,
     LocalityMapView,
+    LocalityViewSet,
     PartnerViewSet,
     TownMapView,
     TownViewSet,
@@ -41,6 +42,7 @@ router.register("departments", DepartmentViewSet, basename="department")
 router.register("countries", CountryViewSet, basename="country")
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("cross-border-areas", CrossBorderAreaViewSet, basename="crossborderarea")
+router.register("localities", LocalityViewSet, basename="locality")
 router.register("factsheets", FactsheetViewSet, basename="factsheet")
 router.register("booklets", BookletViewSet, basename="booklet")
 router.register("themes", ThemeViewSet, basename="theme")

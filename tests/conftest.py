@@ -8,7 +8,17 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from towns.models import Country, CrossBorderArea, DataImport, Department, Intercommunality, Partner, Region, Town
+from towns.models import (
+    Country,
+    CrossBorderArea,
+    DataImport,
+    Department,
+    Intercommunality,
+    Locality,
+    Partner,
+    Region,
+    Town,
+)
 from towns.services import content_load, towns_import
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -89,7 +99,17 @@ def real_data(django_db_setup, django_db_blocker):
         content_load(path=CONTENT_FILE)
     yield
     with django_db_blocker.unblock():
-        for model in (Partner, CrossBorderArea, Town, Intercommunality, Department, Region, Country, DataImport):
+        for model in (
+            Partner,
+            CrossBorderArea,
+            Town,
+            Intercommunality,
+            Department,
+            Region,
+            Locality,
+            Country,
+            DataImport,
+        ):
             model.objects.all().delete()
 
 

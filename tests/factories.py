@@ -63,9 +63,11 @@ class TownFactory(factory.django.DjangoModelFactory):
     border_country = factory.SubFactory(CountryFactory)
     # As the import derives them: the nearest border is the smallest of the distances to each neighbour.
     border_distances = factory.LazyAttribute(
-        lambda town: {town.border_country.code: float(town.border_distance_km)}
-        if town.border_country is not None and town.border_distance_km is not None
-        else {}
+        lambda town: (
+            {town.border_country.code: float(town.border_distance_km)}
+            if town.border_country is not None and town.border_distance_km is not None
+            else {}
+        )
     )
     pvd_id = factory.Sequence(lambda n: f"pvd-test-{n}")
     # What towns.services.town_create computes (the factory saves the model directly).

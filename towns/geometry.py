@@ -99,3 +99,57 @@ def territory_of_department(department_code: str) -> bool | None:
     if department_code == GUIANA_DEPARTMENT:
         return False
     return None if department_code.startswith(("97", "98")) else True
+
+
+# --- Cross-border area outlines ---------------------------------------------------------------------------------
+
+OUTLINE_TYPES = ("Polygon", "MultiPolygon")
+
+
+def outline_error(value) -> str | None:
+    """Why ``value`` is not a GeoJSON Polygon or MultiPolygon in WGS 84 longitude/latitude, or None when it is one:
+    each ring has at least four positions, is closed (first = last), and each position is [longitude, latitude]
+    with -180 ≤ longitude ≤ 180 and -90 ≤ latitude ≤ 90. (English: the message goes through gettext in the model.)"""
+    if not isinstance(value, dict) or value.get("type") not in OUTLINE_TYPES:
+        return "type"
+    coordinates = value.get("coordinates")
+    polygons = [coordinates] if value["type"] == "Polygon" else coordinates
+    if not isinstance(polygons, list) or not polygons:
+        return "structure"
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            return "structure"
+        for ring in polygon:
+            if not isinstance(ring, list) or len(ring) < 4:
+                return "ring"
+            for position in ring:
+                if (
+                    not isinstance(position, list)
+                    or len(position) not in (2, 3)
+                    or not all(isinstance(n, int | float) and not isinstance(n, bool) for n in position)
+                ):
+                    return "structure"
+                if not (-180 <= position[0] <= 180 and -90 <= position[1] <= 90):
+                    return "range"
+            if ring[0][:2] != ring[-1][:2]:
+                return "closed"
+    return None
+
+
+def outline_shape(value):
+    """The shapely geometry of a valid outline (``outline_error`` is None)."""
+    return shape(value)
+
+
+def points_inside(outline, latitudes: Sequence[float], longitudes: Sequence[float]) -> np.ndarray:
+    """Which points (latitude, longitude) lie in the outline (boundary included)."""
+    geometry = outline_shape(outline)
+    shapely.prepare(geometry)
+    return shapely.intersects_xy(geometry, np.asarray(longitudes, dtype=float), np.asarray(latitudes, dtype=float))
+
+
+def geodesic_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Geodesic distance in km on the WGS 84 ellipsoid between points (arrays broadcast)."""
+    lat1, lon1, lat2, lon2 = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lat1, lon1, lat2, lon2)))
+    _az1, _az2, metres = GEOD.inv(lon1.ravel(), lat1.ravel(), lon2.ravel(), lat2.ravel())
+    return np.asarray(metres).reshape(lat1.shape) / 1000

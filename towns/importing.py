@@ -19,7 +19,7 @@ from typing import Any
 from towns.models import INSEE_CODE_REGEX, PVD_ID_REGEX, SIREN_REGEX, Intercommunality
 
 # Bump when the importer's mapping changes, so that an unchanged data set is loaded again.
-IMPORTER_VERSION = "4"  # 3: distances to each land border, computed; 4: the nearest one from them, search keys
+IMPORTER_VERSION = "5"  # 3: distances to each land border; 4: the nearest one from them, search keys; 5: localities
 
 FILES = {
     "countries": "pays_france_voisins_ne50m.geojson",
@@ -31,6 +31,7 @@ FILES = {
     "pvd": "pvd_communes.csv",
     "pvd_source": "pvd_geom_anct_2024.geojson",
     "borders": "frontieres_terrestres_france_ne10m.geojson",
+    "localities": "localites_transfrontalieres_geonames_30km.csv",
 }
 
 # ISO 3166-1 alpha-3 → alpha-2 for France and the countries across its land borders.
@@ -161,6 +162,7 @@ class Dataset:
     border_departments: set[tuple[str, str]]
     intercommunalities: dict[str, dict[str, Any]]
     towns: dict[str, dict[str, Any]]
+    localities: dict[tuple[str, str, Decimal, Decimal], dict[str, Any]]
 
 
 def read_countries(path: Path) -> dict[str, dict[str, Any]]:
@@ -331,6 +333,38 @@ def read_pvd(path: Path, *, source_path: Path, towns: dict[str, dict[str, Any]])
         )
 
 
+LOCALITY_COLUMNS = ["nom", "pays_iso2", "admin1", "admin2", "lat", "lon", "dist_frontiere_fr_km"]
+LOCALITY_MAX_KM = Decimal(30)  # the file keeps the places 30 km or less from the French land border
+
+
+def read_localities(path: Path, *, countries: dict) -> dict[tuple[str, str, Decimal, Decimal], dict[str, Any]]:
+    """The GeoNames populated places across the border, by (country, name, latitude, longitude): each in a
+    neighbouring country of ``countries``, with coordinates in range and a distance to France within 30 km."""
+    neighbours = {c["code"] for c in countries.values() if c["borders_france"]}
+    localities: dict[tuple[str, str, Decimal, Decimal], dict[str, Any]] = {}
+    seen: dict[str, int] = {}
+    for _n, row in _Rows(path, LOCALITY_COLUMNS):
+        name = row.text("nom")
+        code = row.text("pays_iso2")
+        if code not in neighbours:
+            raise row.error(f"unknown country {code!r} (expected one of {', '.join(sorted(neighbours))})")
+        latitude = row.decimal("lat", minimum=Decimal(-90), maximum=Decimal(90), places=5)
+        longitude = row.decimal("lon", minimum=Decimal(-180), maximum=Decimal(180), places=5)
+        if latitude is None or longitude is None:
+            raise row.error("missing coordinates (lat and lon are required)")
+        distance = row.decimal("dist_frontiere_fr_km", minimum=Decimal(0), maximum=LOCALITY_MAX_KM, places=1)
+        if distance is None:
+            raise row.error("empty dist_frontiere_fr_km")
+        key = (code, name, latitude, longitude)
+        _unique(seen, f"{name} ({code}) at {latitude}, {longitude}", row, "place")
+        localities[key] = {
+            "admin1": row.text("admin1", required=False),
+            "admin2": row.text("admin2", required=False),
+            "border_distance_km": distance,
+        }
+    return localities
+
+
 def read_dataset(data_dir: Path) -> Dataset:
     """Parse and cross-check every file; raise DataFileError before anything is written."""
     countries = read_countries(data_dir / FILES["countries"])
@@ -345,7 +379,8 @@ def read_dataset(data_dir: Path) -> Dataset:
         data_dir / FILES["communes"], departments=departments, epcis=epcis, epci_lines=epci_lines, countries=by_iso3
     )
     read_pvd(data_dir / FILES["pvd"], source_path=data_dir / FILES["pvd_source"], towns=towns)
-    return Dataset(countries, regions, departments, border_departments, epcis, towns)
+    localities = read_localities(data_dir / FILES["localities"], countries=countries)
+    return Dataset(countries, regions, departments, border_departments, epcis, towns, localities)
 
 
 def _read_pvd_source_ids(path: Path) -> set[str]:

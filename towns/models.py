@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -434,8 +435,13 @@ class CrossBorderArea(models.Model):
             "from a cited source."
         ),
     )
-    source = models.CharField(
-        _("source"), max_length=200, blank=True, help_text=_("Document the facts about this record come from.")
+    source = models.TextField(
+        _("source"),
+        blank=True,
+        help_text=_(
+            "Documents the facts about this record come from (title, publisher, address, date), separated by "
+            "semicolons."
+        ),
     )
 
     class Meta:
@@ -448,6 +454,48 @@ class CrossBorderArea(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("towns:area_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        if self.outline is not None:
+            from towns.geometry import outline_error
+
+            reason = outline_error(self.outline)
+            if reason:
+                raise ValidationError({"outline": OUTLINE_ERRORS[reason]})
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                {"longitude": _("Give both the latitude and the longitude of the centre, or neither.")}
+            )
+
+    @property
+    def map_centre(self) -> tuple[float, float] | None:
+        """(latitude, longitude) that stands for the area on a map: the centre a source gives, otherwise the mean
+        position of the member towns with coordinates (from the prefetched towns when there are), otherwise None."""
+        if self.latitude is not None and self.longitude is not None:
+            return float(self.latitude), float(self.longitude)
+        if self.pk is None:
+            return None
+        points = [
+            (t.latitude, t.longitude) for t in self.towns.all() if t.latitude is not None and t.longitude is not None
+        ]
+        if not points:
+            return None
+        return (
+            round(sum(float(lat) for lat, _lon in points) / len(points), 5),
+            round(sum(float(lon) for _lat, lon in points) / len(points), 5),
+        )
+
+
+OUTLINE_ERRORS = {
+    "type": _("The outline must be a GeoJSON geometry of type Polygon or MultiPolygon."),
+    "structure": _("The outline's coordinates must be lists of [longitude, latitude] positions, as in GeoJSON."),
+    "ring": _("Each ring of the outline needs at least four positions."),
+    "range": _(
+        "Each position must be [longitude, latitude], with a longitude from -180 to 180 and a latitude from -90 to 90."
+    ),
+    "closed": _("Each ring of the outline must be closed: its last position repeats the first."),
+}
 
 
 class Locality(models.Model):

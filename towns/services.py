@@ -18,7 +18,17 @@ from django.db import transaction
 from mot_portal import changes
 from mot_portal.services import instance_save
 from towns.importing import DataFileError, border_distances_compute, checksum, read_dataset
-from towns.models import Country, CrossBorderArea, DataImport, Department, Intercommunality, Partner, Region, Town
+from towns.models import (
+    Country,
+    CrossBorderArea,
+    DataImport,
+    Department,
+    Intercommunality,
+    Locality,
+    Partner,
+    Region,
+    Town,
+)
 from towns.search import search_key
 
 DATASET = "towns"
@@ -45,14 +55,21 @@ def _upsert(model, rows: list[dict[str, Any]], key: str, *, keep: tuple[str, ...
 
 @transaction.atomic
 def towns_import(*, data_dir: Path, force: bool = False) -> ImportResult:
-    """Load countries, regions, departments, EPCI, communes and PVD laureates from ``data_dir``.
+    """Load countries, regions, departments, EPCI, communes, PVD laureates and the localities across the border
+    (GeoNames) from ``data_dir``.
 
     All files are parsed and cross-checked before the first write, and the whole load is one
     transaction: on any error nothing changes. Idempotent; a no-op when the files are unchanged.
     """
     digest = checksum(data_dir)
     last = DataImport.objects.filter(dataset=DATASET).order_by("-imported_at").first()
-    if not force and last is not None and last.checksum == digest and Town.objects.count() == last.counts.get("towns"):
+    if (
+        not force
+        and last is not None
+        and last.checksum == digest
+        and Town.objects.count() == last.counts.get("towns")
+        and Locality.objects.count() == last.counts.get("localities")
+    ):
         return ImportResult(skipped=True, counts=last.counts, checksum=digest)
 
     data = read_dataset(data_dir)
@@ -105,6 +122,7 @@ def towns_import(*, data_dir: Path, force: bool = False) -> ImportResult:
     pvd_codes = {code for code, town in data.towns.items() if town["pvd_id"]}
     Town.objects.exclude(insee_code__in=pvd_codes).exclude(pvd_id=None).update(pvd_id=None, pvd_signed_on=None)
     _upsert(Town, town_rows, "insee_code")
+    locality_counts = _localities_write(data.localities, country_ids)
 
     counts = {
         "countries": len(data.countries),
@@ -113,6 +131,7 @@ def towns_import(*, data_dir: Path, force: bool = False) -> ImportResult:
         "intercommunalities": len(data.intercommunalities),
         "towns": Town.objects.count(),
         "pvd_towns": len(pvd_codes),
+        **locality_counts,
     }
     DataImport.objects.create(dataset=DATASET, checksum=digest, counts=counts)
     _record_changes(before, _shown_values())
@@ -129,6 +148,28 @@ def nearest_border(distances: Mapping[str, float]) -> tuple[str, Decimal] | None
     return code, Decimal(str(km)).quantize(Decimal("0.1"))
 
 
+def _localities_write(localities: dict, country_ids: dict[str, int]) -> dict[str, int]:
+    """Upsert the localities by (country, name, position), delete those no longer in the file; return the counts
+    (``localities`` and ``localities_<country>``)."""
+    wanted = {(country_ids[code], name, lat, lon): row for (code, name, lat, lon), row in localities.items()}
+    existing = Locality.objects.values_list("pk", "country_id", "name", "latitude", "longitude")
+    Locality.objects.filter(pk__in=[pk for pk, *key in existing if tuple(key) not in wanted]).delete()
+    Locality.objects.bulk_create(
+        [
+            Locality(country_id=country_id, name=name, latitude=lat, longitude=lon, **row)
+            for (country_id, name, lat, lon), row in wanted.items()
+        ],
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["country", "name", "latitude", "longitude"],
+        update_fields=["admin1", "admin2", "border_distance_km"],
+    )
+    per_country = Counter(code for code, *_rest in localities)
+    return {"localities": Locality.objects.count()} | {
+        f"localities_{code}": n for code, n in sorted(per_country.items(), key=lambda i: (-i[1], i[0]))
+    }
+
+
 # What the pages and documents show of the imported records, compared before and after an import: the bulk writes
 # send no model signals, so the import records what changed itself (``mot_portal.changes``).
 SHOWN = {
@@ -138,6 +179,7 @@ SHOWN = {
     Intercommunality: ("name", "kind", "population", "town_count", "funding_mode"),
     Town: ("name", "department_id", "intercommunality_id", "population", "postal_codes", "latitude", "longitude",
            "border_distance_km", "border_country_id", "border_distances", "pvd_id", "pvd_signed_on"),
+    Locality: ("name", "country_id", "admin1", "admin2", "latitude", "longitude", "border_distance_km"),
 }  # fmt: skip
 
 
@@ -194,13 +236,29 @@ def content_load(*, path: Path) -> dict[str, int]:
         if len(towns) != len(codes):
             missing = sorted(set(codes) - {t.insee_code for t in towns})
             raise DataFileError(path.name, None, f"{kind} #{index + 1}: unknown town(s) {missing}")
+        # Member intercommunalities (SIREN) stand for all their communes.
+        sirens = entry.get("intercommunalities", [])
+        known = set(Intercommunality.objects.filter(siren__in=sirens).values_list("siren", flat=True))
+        if len(known) != len(sirens):
+            raise DataFileError(
+                path.name, None, f"{kind} #{index + 1}: unknown intercommunality {sorted(set(sirens) - known)}"
+            )
+        if sirens:
+            seen = {t.pk for t in towns}
+            towns += [t for t in Town.objects.filter(intercommunality__siren__in=sirens) if t.pk not in seen]
         return [countries[code] for code in entry.get("countries", [])], towns
 
     for index, entry in enumerate(content.get("cross_border_areas", [])):
         area_countries, towns = resolve(entry, index, "cross_border_areas")
-        if CrossBorderArea.objects.filter(slug=entry["slug"]).exists():
+        existing = CrossBorderArea.objects.filter(slug=entry["slug"]).first()
+        if existing is not None:
+            with _entry_errors(path, "CrossBorderArea", index):
+                if _area_complete(existing, entry, area_countries, towns):
+                    created["cross_border_areas_completed"] += 1
             continue
-        fields = {k: v for k, v in entry.items() if k not in {"countries", "towns"}}
+        fields = {
+            k: v for k, v in entry.items() if k not in {"countries", "towns", "intercommunalities"} and k[0] != "_"
+        }
         with _entry_errors(path, "CrossBorderArea", index):
             area_create(fields=fields, countries=area_countries, towns=towns)
         created["cross_border_areas"] += 1
@@ -209,7 +267,7 @@ def content_load(*, path: Path) -> dict[str, int]:
         _countries, towns = resolve({"countries": [entry["country"]], **entry}, index, "partners")
         if Partner.objects.filter(slug=entry["slug"]).exists():
             continue
-        fields = {k: v for k, v in entry.items() if k not in {"country", "towns", "intercommunality"}}
+        fields = {k: v for k, v in entry.items() if k not in {"country", "towns", "intercommunality"} and k[0] != "_"}
         fields["country"] = countries[entry["country"]]
         if entry.get("intercommunality"):
             fields["intercommunality"] = Intercommunality.objects.get(siren=entry["intercommunality"])
@@ -217,6 +275,27 @@ def content_load(*, path: Path) -> dict[str, int]:
             partner_create(fields=fields, towns=towns)
         created["partners"] += 1
     return dict(created)
+
+
+def _area_complete(area: CrossBorderArea, entry: dict, countries: list[Country], towns: list[Town]) -> int:
+    """Give an existing area what the content file now sources and the area still lacks (countries, member towns,
+    centre), with the file's source when the area's source is the start of it (staff did not change it); leave
+    anything staff filled in alone. Return 1 when something was added."""
+    fields: dict[str, Any] = {}
+    relations: dict[str, Any] = {}
+    if countries and not area.countries.exists():
+        relations["countries"] = countries
+    if towns and not area.towns.exists():
+        relations["towns"] = towns
+    if area.latitude is None and area.longitude is None and entry.get("latitude") is not None:
+        fields |= {"latitude": entry["latitude"], "longitude": entry["longitude"]}
+    if not fields and not relations:
+        return 0
+    source = entry.get("source", "")
+    if source != area.source and source.startswith(area.source):
+        fields["source"] = source
+    area_update(area=area, fields=fields, **relations)
+    return 1
 
 
 @contextmanager

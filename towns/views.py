@@ -108,6 +108,8 @@ def town_detail(request: HttpRequest, insee_code: str) -> HttpResponse:
             "epci_pvd_towns": selectors.town_epci_pvd_neighbours(town=town),
             "border_neighbours": selectors.town_border_neighbours(town=town),
             "neighbours_within_km": selectors.NEIGHBOURS_WITHIN_KM,
+            "nearest_localities": selectors.town_nearest_localities(town=town),
+            "nearest_localities_km": int(selectors.NEAREST_LOCALITIES_KM),
             "partners": selectors.town_partners(town=town),
             "areas": selectors.town_areas(town=town),
             "factsheet_groups": town_factsheets(town=town),
@@ -163,5 +165,10 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
     place_map = maps.places_map(
         id="area-map", title=_("The area and its member towns"), towns=area.towns.all(), area_ids=[area.pk]
     )
-    context = {"area": area, "missions": area_missions(area=area), "map": place_map}
+    context = {
+        "area": area,
+        "missions": area_missions(area=area),
+        "map": place_map,
+        "area_localities": selectors.area_localities(area=area),
+    }
     return render(request, "towns/area_detail.html", context)

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 def test_staff_groups_are_created_by_migration():
     editors = set(Group.objects.get(name=EDITORS).permissions.values_list("codename", flat=True))
     viewers = set(Group.objects.get(name=VIEWERS).permissions.values_list("codename", flat=True))
-    assert {"add_partner", "change_partner", "delete_partner", "change_crossborderarea", "view_town"} <= editors
+    assert {"add_partner", "change_partner", "delete_partner", "change_crossborderarea", "view_town",
+            "view_locality"} <= editors  # fmt: skip
     assert viewers == {p for p in editors if p.startswith("view_")}
     assert "view_partner" in viewers
     assert "change_partner" not in viewers
@@ -34,6 +35,8 @@ def test_staff_groups_are_created_by_migration():
         "/en/admin/towns/crossborderarea/",
         "/en/admin/towns/partner/add/",
         "/en/admin/towns/dataimport/",
+        "/en/admin/towns/locality/?q=Chimay",
+        "/en/admin/towns/crossborderarea/add/",
     ],
 )
 def test_admin_pages_render_for_editors(client, staff_editor, path):
@@ -118,3 +121,24 @@ def test_admin_requires_french_name(client, staff_editor):
     assert response.status_code == 200
     assert "name_fr" in response.context["adminform"].form.errors
     assert not Partner.objects.exists()
+
+
+def test_editor_gets_a_field_error_for_a_bad_outline_in_admin(client, staff_editor):
+    from towns.models import CrossBorderArea
+
+    area = CrossBorderAreaFactory(towns=bulk_towns(2))
+    client.force_login(staff_editor)
+    open_ring = '{"type": "Polygon", "coordinates": [[[7.8, 49.0], [8.2, 49.0], [8.2, 49.2], [7.8, 49.2]]]}'
+    data = {"slug": area.slug, "name_fr": area.name_fr, "name_en": "", "description_fr": "", "description_en": "",
+            "towns": [t.pk for t in area.towns.all()], "latitude": "", "longitude": "", "source": "",
+            "outline": open_ring}  # fmt: skip
+    response = client.post(f"/en/admin/towns/crossborderarea/{area.pk}/change/", data)
+    assert response.status_code == 200
+    assert "must be closed" in str(response.context["adminform"].form.errors["outline"])
+    area.refresh_from_db()
+    assert area.outline is None
+
+    data["outline"] = data["outline"].replace("[7.8, 49.2]]]", "[7.8, 49.2], [7.8, 49.0]]]")
+    response = client.post(f"/en/admin/towns/crossborderarea/{area.pk}/change/", data)
+    assert response.status_code == 302
+    assert CrossBorderArea.objects.get(pk=area.pk).outline["type"] == "Polygon"

@@ -98,7 +98,7 @@ def test_other_resources(client):
     assert sorted(partners["cc-bouzonvillois-trois-frontieres"]["towns"]) == ["57106", "57650"]
     assert partners["anct"]["towns"] == []  # no source ties it to particular towns
     areas = client.get("/api/v1/cross-border-areas/", {"country": "CH"}).json()
-    assert [a["slug"] for a in areas["results"]] == ["agglomeration-franco-valdo-genevoise"]
+    assert [a["slug"] for a in areas["results"]] == ["agglomeration-franco-valdo-genevoise", "espace-mont-blanc"]
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ def test_loads_only_what_the_sources_name(towns_loaded):
         "nord-lorrain-luxembourg": {"FR", "LU"},
         "alpes-du-sud-riviera": {"FR", "IT", "MC"},
         "agglomeration-franco-valdo-genevoise": {"FR", "CH"},
-        "espace-mont-blanc": set(),  # the source names the project, not its countries
+        "espace-mont-blanc": {"FR", "CH", "IT"},  # from the MOT's Espace Mont-Blanc page (see its source)
     }
     for slug, countries in pilot_sites.items():
         assert set(CrossBorderArea.objects.get(slug=slug).countries.values_list("code", flat=True)) == countries

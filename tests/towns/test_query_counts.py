@@ -51,3 +51,59 @@ def test_pages_are_constant_in_queries(client, towns, django_assert_max_num_quer
     with django_assert_max_num_queries(max_queries):
         response = client.get(path)
     assert response.status_code == 200
+
+
+@pytest.fixture(params=SIZES, ids=lambda n: f"{n}-localities")
+def localities(request):
+    """A town with coordinates and ``n`` localities across the border around it (in a 0.3° square)."""
+    from decimal import Decimal
+
+    from tests.factories import CountryFactory
+    from towns.models import Locality
+
+    town = bulk_towns(1, start=900)[0]
+    town.latitude, town.longitude = Decimal("50.00000"), Decimal("4.00000")
+    town.save()
+    country = CountryFactory()
+    Locality.objects.bulk_create(
+        Locality(
+            name=f"Localité {i}",
+            country=country,
+            latitude=Decimal("49.85") + Decimal(i % 30) / 100,
+            longitude=Decimal("3.85") + Decimal(i // 30 % 30) / 100,
+            border_distance_km=Decimal(i % 30),
+        )
+        for i in range(request.param)
+    )
+    return town
+
+
+def test_town_page_with_localities_is_constant_in_queries(client, localities, django_assert_max_num_queries):
+    # 8 for the page and its nearest localities, 6 for its map (PVD towns, localities, factsheets and missions
+    # around it), whatever the number of localities
+    with django_assert_max_num_queries(14):
+        response = client.get(f"/en/towns/{localities.insee_code}/")
+    assert response.status_code == 200
+    assert response.content.decode().count("Localité ") == 8
+
+
+@pytest.mark.parametrize(
+    ("path", "max_queries"),
+    [("/api/v1/localities/?page_size=500", 2), ("/api/v1/localities/?country=BE&near=50,4,30&page_size=500", 3)],
+)
+def test_localities_api_is_constant_in_queries(client, localities, django_assert_max_num_queries, path, max_queries):
+    with django_assert_max_num_queries(max_queries):
+        response = client.get(path)
+    assert response.status_code == 200
+    assert response.json()["count"] > 0
+
+
+def test_area_page_with_member_towns_and_localities_is_constant(client, localities, django_assert_max_num_queries):
+    from tests.factories import CountryFactory
+
+    area = CrossBorderAreaFactory(towns=[localities])
+    area.countries.set([CountryFactory()])
+    with django_assert_max_num_queries(8):  # with the map of the member towns
+        response = client.get(f"/en/cross-border-areas/{area.slug}/")
+    assert response.status_code == 200
+    assert "Localité " in response.content.decode()
