@@ -7,8 +7,10 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from missions import selectors
+from missions.api import MISSIONS_EXPORT
 from missions.filters import MissionPageFilter
 from missions.models import Mission
+from mot_portal.exports import downloads
 from mot_portal.facets import faceted_list
 
 PAGE_SIZE = 20
@@ -17,6 +19,8 @@ PAGE_SIZE = 20
 def mission_list(request: HttpRequest) -> HttpResponse:
     filterset = MissionPageFilter(request.GET, queryset=selectors.mission_list())
     context = faceted_list(request, filterset=filterset, facets=selectors.FACETS, page_size=PAGE_SIZE)
+    if filterset.is_valid():
+        context["downloads"] = downloads(api_name="mission-list", params=filterset.api_params(), info=MISSIONS_EXPORT)
     return render(request, "missions/mission_list.html", context)
 
 

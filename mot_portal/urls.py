@@ -25,6 +25,7 @@ from towns.api import (
     CrossBorderAreaViewSet,
     DepartmentViewSet,
     IntercommunalityViewSet,
+    LocalityViewSet,
     PartnerViewSet,
     TownViewSet,
 )
@@ -46,6 +47,16 @@ router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("activity-lines", ActivityLineViewSet, basename="activityline")
 router.register("deal-themes", DealThemeViewSet, basename="dealtheme")
 router.register("transversal-themes", TransversalThemeViewSet, basename="transversaltheme")
+router.register("localities", LocalityViewSet, basename="locality")
+
+# The datasets of the data catalogue (page and DCAT), each the list of a viewset that exports (ExportMixin).
+DATASETS = (
+    ("town-list", TownViewSet),
+    ("factsheet-list", FactsheetViewSet),
+    ("mission-list", MissionViewSet),
+    ("activityline-list", ActivityLineViewSet),
+    ("locality-list", LocalityViewSet),
+)
 
 SITEMAPS = {
     "pages": StaticPagesSitemap,
@@ -66,6 +77,7 @@ urlpatterns = [
     # The split view serves its init script as a file of its own (?script): the page has no inline script (CSP).
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/v1/catalogue/", views.data_catalogue_dcat, {"datasets": DATASETS}, name="data-catalogue"),
     path("api/v1/", include(router.urls)),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}),
@@ -75,6 +87,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, {"figures": HOME_FIGURES}, name="home"),
     path(_("data-and-credits/"), views.credits, name="credits"),
+    path(_("data/"), views.data_catalogue, {"datasets": DATASETS}, name="data_catalogue"),
     path("", include("mot_portal.documents.urls")),
     path("", include("towns.urls")),
     path("", include("workplan.urls")),

@@ -7,8 +7,10 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from missions.selectors import factsheet_missions
+from mot_portal.exports import downloads
 from mot_portal.facets import faceted_list
 from projects import selectors
+from projects.api import FACTSHEETS_EXPORT
 from projects.filters import FactsheetPageFilter
 from projects.models import Booklet, Factsheet
 
@@ -18,6 +20,10 @@ PAGE_SIZE = 20
 def factsheet_list(request: HttpRequest) -> HttpResponse:
     filterset = FactsheetPageFilter(request.GET, queryset=selectors.factsheet_list())
     context = faceted_list(request, filterset=filterset, facets=selectors.FACETS, page_size=PAGE_SIZE)
+    if filterset.is_valid():
+        context["downloads"] = downloads(
+            api_name="factsheet-list", params=filterset.api_params(), info=FACTSHEETS_EXPORT
+        )
     return render(request, "projects/factsheet_list.html", context)
 
 

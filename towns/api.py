@@ -1,10 +1,13 @@
 """Serializers and viewsets of the towns API (``/api/v1/``). Writes go through the towns services."""
 
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from mot_portal.api import LanguageMixin
+from mot_portal.exports import CC_BY_4, ExportInfo, ExportMixin, point
 from mot_portal.rest import (
     FRENCH_REQUIRED,
     SLUG_REGEX,
@@ -14,8 +17,18 @@ from mot_portal.rest import (
     absolute_url,
 )
 from towns import services
-from towns.filters import CrossBorderAreaFilter, IntercommunalityFilter, PartnerFilter, TownFilter
-from towns.models import Country, CrossBorderArea, Department, Intercommunality, Partner, Region, Town
+from towns.filters import CrossBorderAreaFilter, IntercommunalityFilter, LocalityFilter, PartnerFilter, TownFilter
+from towns.models import (
+    Country,
+    CrossBorderArea,
+    DataImport,
+    Department,
+    Intercommunality,
+    Locality,
+    Partner,
+    Region,
+    Town,
+)
 
 
 class NamedRecordSerializer(ServiceSerializer):
@@ -230,8 +243,40 @@ class CrossBorderAreaSerializer(NamedRecordSerializer):
         ]
 
 
-class TownViewSet(LanguageMixin, viewsets.ModelViewSet):
+def _last_import(dataset: str):
+    return DataImport.objects.filter(dataset=dataset).aggregate(last=Max("imported_at"))["last"]
+
+
+TOWNS_EXPORT = ExportInfo(
+    slug="towns",
+    title=_("French communes"),
+    description=_(
+        "Every French commune (COG 2026) with its department, region, intercommunality, population, postal "
+        "codes, centroid, distance to each neighbouring country's land border and Petites villes de demain status."
+    ),
+    credits=_(
+        "INSEE (Code officiel géographique, populations), DGCL (EPCI), IGN Admin Express (centroids), "
+        "ANCT – programme Petites villes de demain, Natural Earth (borders); compiled by the MOT."
+    ),
+    keywords=("communes", "INSEE", "PVD", "frontière"),
+    modified=lambda: _last_import("towns"),
+    page="towns:town_list",
+    geometry=_("Point: the commune's centroid (none when unknown)."),
+)
+
+# The columns of ``TownSerializer`` read with ``.values()``: 35,000 records through the serializer take seconds.
+TOWN_VALUES = (
+    "insee_code", "name", "department__code", "department__name", "department__region__code",
+    "department__region__name", "population", "postal_codes", "intercommunality__siren", "intercommunality__name",
+    "latitude", "longitude", "border_country__code", "border_distance_km", "border_distances", "pvd_id",
+    "pvd_signed_on",
+)  # fmt: skip
+
+
+class TownViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
     """French communes with their EPCI, border distance and PVD status."""
+
+    export = TOWNS_EXPORT
 
     serializer_class = TownSerializer
     filterset_class = TownFilter
@@ -241,9 +286,41 @@ class TownViewSet(LanguageMixin, viewsets.ModelViewSet):
     ordering = ["insee_code"]
     queryset = Town.objects.with_relations()
 
+    def export_records(self, queryset, serializer):
+        """The records ``TownSerializer`` gives, built from ``.values()`` (tests check they are the same)."""
+        url = self.request.build_absolute_uri(reverse("towns:town_detail", kwargs={"insee_code": "00000"}))
+        before, _code, after = url.rpartition("00000")
+        distances = BorderDistancesField().to_representation
+        for row in queryset.values(*TOWN_VALUES).iterator(chunk_size=self.export_chunk_size):
+            siren = row["intercommunality__siren"]
+            signed = row["pvd_signed_on"]
+            record = {
+                "insee_code": row["insee_code"],
+                "name": row["name"],
+                "department": row["department__code"],
+                "department_name": row["department__name"],
+                "region": row["department__region__code"],
+                "region_name": row["department__region__name"],
+                "population": row["population"],
+                "postal_codes": row["postal_codes"],
+                "epci": {"siren": siren, "name": row["intercommunality__name"]} if siren else None,
+                "latitude": row["latitude"],
+                "longitude": row["longitude"],
+                "border_country": row["border_country__code"],
+                "border_distance_km": row["border_distance_km"],
+                "border_distances": distances(row["border_distances"]),
+                "is_pvd": row["pvd_id"] is not None,
+                "pvd_id": row["pvd_id"],
+                "pvd_signed_on": signed.isoformat() if signed else None,
+                "url": f"{before}{row['insee_code']}{after}",
+            }
+            yield record, point(row["latitude"], row["longitude"])
 
-class IntercommunalityViewSet(LanguageMixin, viewsets.ModelViewSet):
+
+class IntercommunalityViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
     """Intercommunalities (EPCI)."""
+
+    export = ExportInfo(slug="intercommunalities", title=_("Intercommunalities (EPCI)"), description="")
 
     serializer_class = IntercommunalitySerializer
     filterset_class = IntercommunalityFilter
@@ -254,8 +331,10 @@ class IntercommunalityViewSet(LanguageMixin, viewsets.ModelViewSet):
     queryset = Intercommunality.objects.all()
 
 
-class DepartmentViewSet(LanguageMixin, viewsets.ModelViewSet):
+class DepartmentViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
     """Departments with their region and neighbouring countries."""
+
+    export = ExportInfo(slug="departments", title=_("Departments"), description="")
 
     serializer_class = DepartmentSerializer
     lookup_field = "code"
@@ -267,8 +346,10 @@ class DepartmentViewSet(LanguageMixin, viewsets.ModelViewSet):
     )
 
 
-class CountryViewSet(LanguageMixin, viewsets.ModelViewSet):
+class CountryViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
     """France and the countries across its land borders."""
+
+    export = ExportInfo(slug="countries", title=_("Countries"), description="")
 
     serializer_class = CountrySerializer
     lookup_field = "code"
@@ -278,8 +359,10 @@ class CountryViewSet(LanguageMixin, viewsets.ModelViewSet):
     queryset = Country.objects.all()
 
 
-class PartnerViewSet(LanguageMixin, viewsets.ModelViewSet):
+class PartnerViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
     """Cross-border partner organisations."""
+
+    export = ExportInfo(slug="partners", title=_("Cross-border partners"), description="")
 
     serializer_class = PartnerSerializer
     filterset_class = PartnerFilter
@@ -292,8 +375,10 @@ class PartnerViewSet(LanguageMixin, viewsets.ModelViewSet):
     )
 
 
-class CrossBorderAreaViewSet(LanguageMixin, viewsets.ModelViewSet):
+class CrossBorderAreaViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
     """Cross-border areas (Eurodistricts, pilot sites…)."""
+
+    export = ExportInfo(slug="cross-border-areas", title=_("Cross-border areas"), description="")
 
     serializer_class = CrossBorderAreaSerializer
     filterset_class = CrossBorderAreaFilter
@@ -305,3 +390,51 @@ class CrossBorderAreaViewSet(LanguageMixin, viewsets.ModelViewSet):
         Prefetch("countries", queryset=Country.objects.order_by("code")),
         Prefetch("towns", queryset=Town.objects.only("id", "insee_code")),
     )
+
+    def export_geometry(self, area: CrossBorderArea):
+        return point(area.latitude, area.longitude)
+
+
+class LocalitySerializer(serializers.ModelSerializer):
+    country = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="ISO alpha-2 code of the country of the locality."
+    )
+
+    class Meta:
+        model = Locality
+        fields = ["id", "name", "country", "admin1", "admin2", "latitude", "longitude", "border_distance_km"]
+        extra_kwargs = {
+            "id": {"help_text": "Identifier of the locality in the portal."},
+            "latitude": {"coerce_to_string": False, "help_text": "Latitude (WGS 84)."},
+            "longitude": {"coerce_to_string": False, "help_text": "Longitude (WGS 84)."},
+            "border_distance_km": {"coerce_to_string": False},
+        }
+
+
+LOCALITIES_EXPORT = ExportInfo(
+    slug="localities",
+    title=_("Localities across the border"),
+    description=_(
+        "Populated places of the neighbouring countries within 30 km of the French land border (GeoNames "
+        "cities1000), with their administrative areas and distance to France."
+    ),
+    licence=CC_BY_4,
+    credits=_("GeoNames (geonames.org), CC BY 4.0."),
+    keywords=("GeoNames", "transfrontalier"),
+    modified=lambda: _last_import("localities"),
+    geometry=_("Point: the locality's position."),
+)
+
+
+class LocalityViewSet(ExportMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    """Localities across the border (GeoNames, CC BY 4.0: credit “GeoNames (geonames.org)”)."""
+
+    export = LOCALITIES_EXPORT
+    serializer_class = LocalitySerializer
+    filterset_class = LocalityFilter
+    ordering_fields = ["id", "name", "border_distance_km"]
+    ordering = ["name", "id"]
+    queryset = Locality.objects.select_related("country")
+
+    def export_geometry(self, locality: Locality):
+        return point(locality.latitude, locality.longitude)

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from mot_portal.exports import selection
 from mot_portal.filters import SearchFilter
 from mot_portal.widgets import fast_selects
-from towns.models import Country, CrossBorderArea, Department, Intercommunality, Partner, Region, Town
+from towns.models import Country, CrossBorderArea, Department, Intercommunality, Locality, Partner, Region, Town
 
 NEAR = re.compile(r"^([A-Za-z]{2}):(\d{1,5}(?:[.,]\d{1,3})?)$")
 
@@ -211,6 +212,25 @@ class TownPageFilter(TownFilterBase):
         self.form.fields["near"].widget = forms.HiddenInput()
         fast_selects(self.form)
 
+    # The page's order as the API's ``ordering`` (the API has no order by department: its own order then).
+    API_ORDERING = {
+        "": "name",
+        "population": "population",
+        "-population": "-population",
+        "distance": "border_distance_km",
+    }
+
+    def api_params(self) -> list[tuple[str, str]]:
+        """The page's filters as the parameters of ``/api/v1/towns/`` (valid filters only)."""
+        data = self.form.cleaned_data
+        params = selection(
+            self.data, ["search", "border_country", "department", "region", "max_border_distance", "near"]
+        )
+        if data.get("scope") == "pvd":
+            params.append(("is_pvd", "true"))
+        ordering = self.API_ORDERING.get(data.get("sort") or "")
+        return params + ([("ordering", ordering)] if ordering else [])
+
     SORTS = {
         "population": (F("population").asc(nulls_last=True),),
         "-population": (F("population").desc(nulls_last=True),),
@@ -223,3 +243,26 @@ class TownPageFilter(TownFilterBase):
 
     def filter_scope(self, queryset, name, value):
         return queryset if value == "all" else queryset.pvd()
+
+
+class LocalityFilter(django_filters.FilterSet):
+    search = SearchFilter(fields=("name",), help_text=_("Part of the name."))
+    country = django_filters.ModelChoiceFilter(
+        field_name="country",
+        to_field_name="code",
+        queryset=Country.objects.all(),
+        label=_("Country"),
+        help_text=_("ISO alpha-2 code of the locality's country, e.g. BE."),
+    )
+    max_border_distance = django_filters.NumberFilter(
+        field_name="border_distance_km",
+        lookup_expr="lte",
+        min_value=Decimal(0),
+        max_value=Decimal(20000),
+        label=_("Maximum distance to the border (km)"),
+        help_text=_("Keep localities at most this many km from the French land border."),
+    )
+
+    class Meta:
+        model = Locality
+        fields = ["search", "country", "max_border_distance"]

@@ -6,9 +6,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from missions.selectors import area_missions, partner_missions, town_missions
+from mot_portal.exports import downloads
 from mot_portal.pagination import page_number
 from projects.selectors import town_factsheets
 from towns import selectors
+from towns.api import TOWNS_EXPORT
 from towns.filters import TownPageFilter
 from towns.models import Country, CrossBorderArea, Intercommunality, Partner, Town
 
@@ -40,9 +42,11 @@ def town_list(request: HttpRequest) -> HttpResponse:
         country_counts = dict(
             facet_qs.filter(border_country__isnull=False).values_list("border_country__code").annotate(n=Count("id"))
         )
+        selection = downloads(api_name="town-list", params=filterset.api_params(), info=TOWNS_EXPORT)
     else:
         towns = Town.objects.none()
         country_counts = {}
+        selection = None
     countries = [
         {"country": c, "count": country_counts.get(c.code, 0)}
         for c in Country.objects.filter(borders_france=True).order_by("code")
@@ -56,6 +60,7 @@ def town_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "country_facets": countries,
             "query_without_country": _query_without(request, "border_country"),
+            "downloads": selection,
         },
     )
 
