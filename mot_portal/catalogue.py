@@ -4,7 +4,8 @@ where to download it, as a page and as DCAT-AP JSON-LD for harvesters (data.gouv
 The datasets are the lists of viewsets that export (``mot_portal.exports.ExportMixin``), named by the URL
 configuration; their fields are read from the list serializer (names, types, help texts: the API's own
 documentation), their row counts from the public queryset (published records only), so the catalogue cannot
-drift from what the API serves. A dataset with no row yet (the localities before their first import) is left out.
+drift from what the API serves. An optional dataset with no row yet (the localities before their first import) is
+left out.
 """
 
 from __future__ import annotations
@@ -40,15 +41,16 @@ class CatalogueEntry:
     page_url: str
 
 
-def catalogue_entries(datasets, *, include_empty: bool = False) -> list[CatalogueEntry]:
-    """One entry per (API list name, viewset) with rows: a count and a date query each."""
+def catalogue_entries(datasets) -> list[CatalogueEntry]:
+    """One entry per (API list name, viewset), an optional dataset only once it has rows: a count and a date query
+    each."""
     entries = []
     for api_name, viewset in datasets:
         view = viewset(action="list", request=None, format_kwarg=None, kwargs={})
-        count = view.get_queryset().order_by().count()
-        if not count and not include_empty:
-            continue
         info: ExportInfo = view.export
+        count = view.get_queryset().order_by().count()
+        if not count and info.optional:
+            continue
         serializer = view.get_serializer_class()(context={})
         entries.append(
             CatalogueEntry(

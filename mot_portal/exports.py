@@ -19,8 +19,9 @@ What a file says about itself:
 
 CSV columns are the list serializer's readable fields, under the same names, flattened this way: a nested object
 gives one column per sub-field (``epci.siren``, ``epci.name``); a list of codes is joined with ``"; "``; a list of
-nested records (a factsheet's towns) gives their identifiers (first field) joined with ``"; "``; any other list or
-object (a mission's events) is written as JSON text. Booleans are ``true``/``false``, empty values empty cells.
+flat nested records (a factsheet's towns: code, name, role) gives their identifiers (first field) joined with
+``"; "``; any other list or object (a mission's events, with their participants) is written as JSON text.
+Booleans are ``true``/``false``, empty values empty cells.
 
 Exports are heavy: anonymous requests count against the "heavy" throttle scope too (``HeavyListThrottle``).
 Streamed responses are never stored by the page cache (``PageCacheMiddleware`` skips streaming responses).
@@ -33,7 +34,7 @@ import datetime
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import StreamingHttpResponse
@@ -79,7 +80,7 @@ class ExportInfo:
     modified: Callable[[], datetime.datetime | datetime.date | None] | None = None
     page: str = ""  # URL name of the public list page, if any
     geometry: str | Promise = ""  # how features are placed (GeoJSON), for the catalogue
-    extra: dict = field(default_factory=dict)
+    optional: bool = False  # left out of the catalogue while it has no row (loaded by an import that may not have run)
 
 
 # --- Geometry helpers (GeoJSON, longitude first) -----------------------------------------------------------------
@@ -173,12 +174,29 @@ def _readable(serializer: serializers.Serializer) -> list[tuple[str, serializers
     return [(name, f) for name, f in serializer.fields.items() if not f.write_only]
 
 
+COMPOUND = (
+    serializers.Serializer,
+    serializers.ListSerializer,
+    serializers.ListField,
+    serializers.ManyRelatedField,
+    serializers.SerializerMethodField,
+    serializers.JSONField,
+)
+
+
+def _flat(child) -> bool:
+    """A nested record whose fields are all plain values (a town: code, name, role), listed by its identifier."""
+    return isinstance(child, serializers.Serializer) and not any(
+        isinstance(f, COMPOUND) for _name, f in _readable(child)
+    )
+
+
 def columns(serializer: serializers.Serializer) -> list[Column]:
     """The CSV columns of a list serializer (see the module's docstring for the flattening)."""
     result = []
     for name, field_ in _readable(serializer):
         help_text = str(field_.help_text or "")
-        if isinstance(field_, serializers.ListSerializer) and isinstance(field_.child, serializers.Serializer):
+        if isinstance(field_, serializers.ListSerializer) and _flat(field_.child):
             key = _readable(field_.child)[0][0]
             description = gettext("%(text)s (%(key)s, separated by “; ”)") % {"text": help_text, "key": key}
             result.append(Column(name, (name,), join_key=key, type="list", description=description))

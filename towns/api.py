@@ -423,6 +423,7 @@ LOCALITIES_EXPORT = ExportInfo(
     keywords=("GeoNames", "transfrontalier"),
     modified=lambda: _last_import("localities"),
     geometry=_("Point: the locality's position."),
+    optional=True,
 )
 
 

@@ -215,9 +215,9 @@ class TownPageFilter(TownFilterBase):
     # The page's order as the API's ``ordering`` (the API has no order by department: its own order then).
     API_ORDERING = {
         "": "name",
-        "population": "population",
-        "-population": "-population",
-        "distance": "border_distance_km",
+        "population": "population,name",
+        "-population": "-population,name",
+        "distance": "border_distance_km,name",
     }
 
     def api_params(self) -> list[tuple[str, str]]:

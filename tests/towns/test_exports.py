@@ -2,6 +2,8 @@
 list, the same fields, the licence, a constant number of queries."""
 
 import json
+import re
+from html import unescape
 
 import pytest
 
@@ -172,3 +174,50 @@ def test_localities_export_with_the_geonames_licence(client):
     assert [f["geometry"]["coordinates"] for f in data["features"]] == [[3.95229, 50.45413], [3.38932, 50.60715]]
     assert_geojson_licensed(data, CC_BY_4)
     assert "GeoNames" in data["metadata"]["attribution"]
+
+
+def _links(html: str) -> dict[str, str]:
+    """The "Download this selection" links of a page, by format."""
+    block = html.split('class="downloads"')[1].split("</aside>")[0]
+    links = re.findall(r'<a href="([^"]+)" type="([^"]+)"', block)
+    return {media: unescape(url) for url, media in links}
+
+
+@pytest.mark.parametrize(
+    ("query", "api_query"),
+    [
+        ("", "is_pvd=true&ordering=name"),
+        ("?border_country=BE", "border_country=BE&is_pvd=true&ordering=name"),
+        ("?scope=all&near=CH:20&sort=distance", "near=CH%3A20&ordering=border_distance_km%2Cname"),
+        (
+            "?scope=all&department=57&search=bouz&sort=-population",
+            "search=bouz&department=57&ordering=-population%2Cname",
+        ),
+    ],
+)
+def test_the_towns_page_offers_its_selection_for_download(client, query, api_query):
+    response = client.get(f"/en/towns/{query}")
+    html = response.content.decode()
+    links = _links(html)
+    assert links["text/csv"] == f"/api/v1/towns/?{api_query}&format=csv"
+    assert links["application/geo+json"] == f"/api/v1/towns/?{api_query}&format=geojson"
+    assert links["application/json"] == f"/api/v1/towns/?{api_query}"
+    rows = read_csv(client.get(links["text/csv"]))
+    assert len(rows) == response.context["page"].paginator.count  # the same selection as the page
+    shown = [t.insee_code for t in response.context["page"].object_list]
+    assert [r["insee_code"] for r in rows[: len(shown)]] == shown  # in the same order
+    block = unescape(html.split('class="downloads"')[1].split("</aside>")[0])
+    assert "Licence Ouverte / Etalab 2.0" in block
+    assert "INSEE" in block
+    assert 'href="/en/data/"' in block
+
+
+def test_an_invalid_filter_offers_no_download(client):
+    html = client.get("/en/towns/?department=zz").content.decode()
+    assert 'class="downloads"' not in html
+
+
+def test_the_french_towns_page_offers_its_selection_in_french(client):
+    html = unescape(client.get("/fr/communes/?border_country=LU").content.decode())
+    assert "Télécharger cette sélection" in html
+    assert 'href="/fr/donnees/"' in html
