@@ -243,6 +243,11 @@ class CrossBorderAreaSerializer(NamedRecordSerializer):
         ]
 
 
+def _float(value) -> float | None:
+    """A decimal as the JSON API renders it (a number)."""
+    return None if value is None else float(value)
+
+
 def _last_import(dataset: str):
     return DataImport.objects.filter(dataset=dataset).aggregate(last=Max("imported_at"))["last"]
 
@@ -304,17 +309,17 @@ class TownViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
                 "population": row["population"],
                 "postal_codes": row["postal_codes"],
                 "epci": {"siren": siren, "name": row["intercommunality__name"]} if siren else None,
-                "latitude": row["latitude"],
-                "longitude": row["longitude"],
+                "latitude": _float(row["latitude"]),
+                "longitude": _float(row["longitude"]),
                 "border_country": row["border_country__code"],
-                "border_distance_km": row["border_distance_km"],
+                "border_distance_km": _float(row["border_distance_km"]),
                 "border_distances": distances(row["border_distances"]),
                 "is_pvd": row["pvd_id"] is not None,
                 "pvd_id": row["pvd_id"],
                 "pvd_signed_on": signed.isoformat() if signed else None,
                 "url": f"{before}{row['insee_code']}{after}",
             }
-            yield record, point(row["latitude"], row["longitude"])
+            yield record, point(record["latitude"], record["longitude"])
 
 
 class IntercommunalityViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):

@@ -119,3 +119,13 @@ def test_dcat_catalogue_parses_and_every_download_answers(client, content, lang)
             downloads += 1
         assert media == {"text/csv", "application/geo+json", "application/json"}
     assert downloads == 12
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "The portal's own content"), ("fr", "Le contenu propre au portail")]
+)
+def test_the_credits_page_states_the_portals_licence_and_links_the_catalogue(client, lang, words):
+    html = unescape(client.get(localized_url("credits", lang)).content.decode())
+    assert words in html
+    assert OPEN_LICENCE.url in html
+    assert f'href="{localized_url("data_catalogue", lang)}"' in html
