@@ -37,13 +37,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework import renderers, serializers
+from rest_framework import exceptions, renderers, serializers
 from rest_framework.response import Response
 
 # --- Licences and dataset descriptions ---------------------------------------------------------------------------
@@ -356,6 +356,18 @@ class ExportMixin:
             renderers_ += [renderer() for renderer in EXPORT_RENDERERS]
         return renderers_
 
+    def perform_content_negotiation(self, request, force=False):
+        """An unknown ``?format=`` on a list is a 400 naming the formats (DRF's own answer is a bare 404)."""
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            if getattr(self, "action", None) != "list":
+                raise
+            choices = ", ".join(FORMATS)
+            raise exceptions.ValidationError(
+                {"format": [gettext("Choose one of: %(choices)s.") % {"choices": choices}]}
+            ) from None
+
     def list(self, request, *args, **kwargs):
         renderer = getattr(request, "accepted_renderer", None)
         if isinstance(renderer, ExportRenderer):
@@ -397,6 +409,9 @@ class ExportMixin:
         }
 
     def export_response(self, renderer: ExportRenderer) -> StreamingHttpResponse:
+        check = getattr(self.paginator, "check_parameters", None)
+        if check is not None:
+            check(self.request)  # the same answer to a bad page number as the JSON list
         queryset = self.filter_queryset(self.get_queryset())
         serializer = self.export_serializer()
         records = self.export_records(queryset, serializer)

@@ -70,6 +70,14 @@ class StrictPageNumberPagination(PageNumberPagination):
     accepted_page_size = 500
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.check_parameters(request)
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound:
+            raise exceptions.ValidationError({self.page_query_param: [_("That page does not exist.")]}) from None
+
+    def check_parameters(self, request) -> None:
+        """A 400 for a page number or size that is not one (exports check them too, though they read every page)."""
         if page_number(request.query_params.get(self.page_query_param), default=None) is None and (
             self.page_query_param in request.query_params
         ):
@@ -84,10 +92,6 @@ class StrictPageNumberPagination(PageNumberPagination):
                         ]
                     }
                 )
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except exceptions.NotFound:
-            raise exceptions.ValidationError({self.page_query_param: [_("That page does not exist.")]}) from None
 
     def get_paginated_response(self, data):
         return Response(

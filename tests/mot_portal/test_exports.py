@@ -96,6 +96,11 @@ def test_the_schema_documents_format_on_the_lists_only(client):
         parameters = {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
         assert parameters["format"]["schema"]["enum"] == ["csv", "geojson", "json"]
         assert "streamed" in parameters["format"]["description"]
-        assert list(schema["paths"][path]["get"]["responses"]["200"]["content"]) == ["application/json"]
-    detail = schema["paths"]["/api/v1/towns/{insee_code}/"]["get"]["parameters"]
-    assert "format" not in {p["name"] for p in detail}
+        content = schema["paths"][path]["get"]["responses"]["200"]["content"]
+        assert list(content) == ["application/json", "text/csv", "application/geo+json"]
+        assert content["text/csv"]["schema"]["type"] == "string"
+        assert content["application/geo+json"]["schema"]["properties"]["type"]["enum"] == ["FeatureCollection"]
+        assert content["application/json"]["schema"]["$ref"].startswith("#/components/schemas/Paginated")
+    detail = schema["paths"]["/api/v1/towns/{insee_code}/"]["get"]
+    assert "format" not in {p["name"] for p in detail["parameters"]}
+    assert list(detail["responses"]["200"]["content"]) == ["application/json"]

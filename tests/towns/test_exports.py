@@ -119,11 +119,13 @@ def test_files_are_named_and_attached(client):
 @pytest.mark.parametrize(
     ("path", "status"),
     [
-        ("/api/v1/towns/?format=xml", 404),  # as DRF answers a format it does not serve
+        ("/api/v1/towns/?format=xml", 400),  # the formats are named
         ("/api/v1/towns/57106/?format=csv", 404),  # a record is not exported
         ("/api/v1/towns/?format=csv&department=zz", 400),
         ("/api/v1/towns/?format=geojson&near=CH", 400),
         ("/api/v1/towns/?format=csv&lang=de", 400),
+        ("/api/v1/towns/?format=csv&page=0", 400),  # as the JSON list answers it
+        ("/api/v1/towns/?format=geojson&page_size=5000", 400),
     ],
 )
 def test_bad_requests_get_a_clear_json_error(client, path, status):
@@ -131,6 +133,10 @@ def test_bad_requests_get_a_clear_json_error(client, path, status):
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
     assert response.json()
+
+
+def test_an_unknown_format_names_the_formats(client):
+    assert client.get("/api/v1/towns/?format=xml&lang=en").json() == {"format": ["Choose one of: json, csv, geojson."]}
 
 
 def test_an_unknown_accept_is_still_refused(client):
