@@ -292,7 +292,9 @@ def geojson_stream(records: Iterator[tuple[dict, dict | None]], metadata: dict, 
     head = dumps({"type": "FeatureCollection", "metadata": metadata})[:-1]
     parts = [head, ',"features":[\n']
     for number, (record, geometry) in enumerate(records):
-        feature = {"type": "Feature", "id": record.get(id_field), "geometry": geometry, "properties": record}
+        feature = {"type": "Feature", "geometry": geometry, "properties": record}
+        if record.get(id_field) is not None:  # RFC 7946: a string or a number, else no member
+            feature["id"] = record[id_field]
         parts.append(("," if number else "") + dumps(feature) + "\n")
         if len(parts) >= BATCH:
             yield "".join(parts).encode()
@@ -418,7 +420,8 @@ class ExportMixin:
         if renderer.format == "csv":
             stream = csv_stream(records, columns(serializer))
         else:
-            stream = geojson_stream(records, self.export_metadata(), self.lookup_field)
+            id_field = "id" if self.lookup_field == "pk" else self.lookup_field
+            stream = geojson_stream(records, self.export_metadata(), id_field)
         response = StreamingHttpResponse(
             _in_language(translation.get_language(), stream), content_type=renderer.content_type
         )

@@ -54,6 +54,7 @@ def read_geojson(response) -> dict:
     assert isinstance(data["features"], list)
     for feature in data["features"]:
         assert feature["type"] == "Feature"
+        assert isinstance(feature.get("id", ""), str | int)  # RFC 7946: a string or a number when present
         assert isinstance(feature["properties"], dict)
         check_geometry(feature["geometry"])
     return data

@@ -24,6 +24,7 @@ def test_exports_have_the_rows_of_the_filtered_list(client, programme, params):
     data = read_geojson(client.get("/api/v1/activity-lines/", {**params, "format": "geojson"}))
     assert len(data["features"]) == expected
     assert all(f["geometry"] is None for f in data["features"])  # valid GeoJSON: lines have no place
+    assert [f["id"] for f in data["features"]] == [int(r["id"]) for r in rows]
     assert_geojson_licensed(data)
 
 
