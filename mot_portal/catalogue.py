@@ -83,6 +83,7 @@ def dcat_catalogue(entries: list[CatalogueEntry], request: HttpRequest) -> dict:
     format (dcat:accessURL: the API list; dcat:downloadURL: the whole file; dcat:mediaType: IANA)."""
     absolute = request.build_absolute_uri
     page = absolute(reverse("data_catalogue"))
+    root = absolute(reverse("data-catalogue"))  # the URIs of the datasets: the same in every language
     publisher = {"@type": "foaf:Agent", "foaf:name": str(PUBLISHER)}
     datasets = []
     for entry in entries:
@@ -91,7 +92,7 @@ def dcat_catalogue(entries: list[CatalogueEntry], request: HttpRequest) -> dict:
         distributions = []
         for fmt, url in entry.links.items():
             distribution = {
-                "@id": f"{page}#{info.slug}-{fmt}",
+                "@id": f"{root}#{info.slug}-{fmt}",
                 "@type": "dcat:Distribution",
                 "dct:title": _literal(f"{info.title} ({FILE_TYPES[fmt]})"),
                 "dcat:accessURL": {"@id": absolute(reverse(entry.api_name))},
@@ -104,7 +105,7 @@ def dcat_catalogue(entries: list[CatalogueEntry], request: HttpRequest) -> dict:
                 distribution["dct:description"] = _literal(_("The API list, 100 records a page (follow “next”)."))
             distributions.append(distribution)
         dataset = {
-            "@id": f"{page}#{info.slug}",
+            "@id": f"{root}#{info.slug}",
             "@type": "dcat:Dataset",
             "dct:identifier": info.slug,
             "dct:title": _literal(info.title),
@@ -128,7 +129,7 @@ def dcat_catalogue(entries: list[CatalogueEntry], request: HttpRequest) -> dict:
             "foaf": "http://xmlns.com/foaf/0.1/",
             "xsd": "http://www.w3.org/2001/XMLSchema#",
         },
-        "@id": absolute(reverse("data-catalogue")),
+        "@id": root,
         "@type": "dcat:Catalog",
         "dct:title": _literal(_("MOT border-towns portal: open data")),
         "dct:description": _literal(

@@ -129,3 +129,12 @@ def test_the_credits_page_states_the_portals_licence_and_links_the_catalogue(cli
     assert words in html
     assert OPEN_LICENCE.url in html
     assert f'href="{localized_url("data_catalogue", lang)}"' in html
+
+
+def test_dataset_uris_are_the_same_in_every_language(client, content):
+    ids = {
+        lang: [d["@id"] for d in json.loads(client.get(f"/api/v1/catalogue/?lang={lang}").content)["dcat:dataset"]]
+        for lang in ("fr", "en")
+    }
+    assert ids["fr"] == ids["en"]
+    assert ids["fr"][0] == "http://testserver/api/v1/catalogue/#towns"
