@@ -359,16 +359,19 @@ class ExportMixin:
         return renderers_
 
     def perform_content_negotiation(self, request, force=False):
-        """An unknown ``?format=`` on a list is a 400 naming the formats (DRF's own answer is a bare 404)."""
+        """An unknown (or empty) ``?format=`` on a list is a 400 naming the formats (DRF's own answer is a bare
+        404, or the JSON list for an empty one)."""
+        choices = ", ".join(FORMATS)
+        error = {"format": [gettext("Choose one of: %(choices)s.") % {"choices": choices}]}
+        listing = getattr(self, "action", None) == "list"
+        if listing and not force and request.query_params.get("format") == "":
+            raise exceptions.ValidationError(error)
         try:
             return super().perform_content_negotiation(request, force)
         except Http404:
-            if getattr(self, "action", None) != "list":
+            if not listing:
                 raise
-            choices = ", ".join(FORMATS)
-            raise exceptions.ValidationError(
-                {"format": [gettext("Choose one of: %(choices)s.") % {"choices": choices}]}
-            ) from None
+            raise exceptions.ValidationError(error) from None
 
     def list(self, request, *args, **kwargs):
         renderer = getattr(request, "accepted_renderer", None)

@@ -120,6 +120,7 @@ def test_files_are_named_and_attached(client):
     ("path", "status"),
     [
         ("/api/v1/towns/?format=xml", 400),  # the formats are named
+        ("/api/v1/towns/?format=", 400),
         ("/api/v1/towns/57106/?format=csv", 404),  # a record is not exported
         ("/api/v1/towns/?format=csv&department=zz", 400),
         ("/api/v1/towns/?format=geojson&near=CH", 400),
