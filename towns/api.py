@@ -248,8 +248,8 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def _last_import(dataset: str):
-    return DataImport.objects.filter(dataset=dataset).aggregate(last=Max("imported_at"))["last"]
+def _last_import(*datasets: str):
+    return DataImport.objects.filter(dataset__in=datasets).aggregate(last=Max("imported_at"))["last"]
 
 
 TOWNS_EXPORT = ExportInfo(
@@ -426,7 +426,7 @@ LOCALITIES_EXPORT = ExportInfo(
     licence=CC_BY_4,
     credits=_("GeoNames (geonames.org), CC BY 4.0."),
     keywords=("GeoNames", "transfrontalier"),
-    modified=lambda: _last_import("localities"),
+    modified=lambda: _last_import("towns", "localities"),  # the towns import loads them (or an import of their own)
     geometry=_("Point: the locality's position."),
     optional=True,
 )
