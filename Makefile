@@ -61,6 +61,7 @@ bench: install-dev messages ## Print the benchmark table (SQLite, and PostgreSQL
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_invalidation.py
+	$(BIN)/python bench/export.py
 
 load: install-dev messages ## Load benchmark of the production stack (gunicorn, PostgreSQL, Redis, wrk): see bench/load.py
 	$(BIN)/python bench/load.py

@@ -1,9 +1,10 @@
 """Support missions and roadmaps in the API (read-only: staff edit them in the admin). The public sees
 published missions and their published roadmap versions; staff holding the view permission also see drafts."""
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Max, OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
@@ -21,6 +22,7 @@ from missions.models import (
 )
 from mot_portal.api import LanguageMixin
 from mot_portal.documents.api import DocumentActionMixin
+from mot_portal.exports import ExportInfo, ExportMixin, points
 from mot_portal.maps_api import MapLayerView
 from mot_portal.publishing import Status
 from mot_portal.rest import SLUG_REGEX, CodeListField, absolute_url, can_see_drafts
@@ -368,7 +370,24 @@ class MissionSerializer(serializers.ModelSerializer):
         return absolute_url(self, mission.get_absolute_url())
 
 
-class MissionViewSet(DocumentActionMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
+MISSIONS_EXPORT = ExportInfo(
+    slug="missions",
+    title=gettext_lazy("Support missions"),
+    description=gettext_lazy(
+        "The published support missions of the MOT: kind, progress, dates, the towns, intercommunalities, "
+        "cross-border areas and countries covered, themes, events, thematic groups, partners and roadmaps."
+    ),
+    keywords=("missions", "accompagnement", "transfrontalier"),
+    modified=lambda: Mission.objects.published().aggregate(last=Max("updated_at"))["last"],
+    page="missions:mission_list",
+    geometry=gettext_lazy(
+        "Point or MultiPoint: the centroids of the towns covered; otherwise the centres of the cross-border "
+        "areas covered; none when neither is known."
+    ),
+)
+
+
+class MissionViewSet(ExportMixin, DocumentActionMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Support missions with their scope, events, thematic groups, partner matrix and roadmap versions
     (``pdf/{language}/``: the current roadmap as a PDF)."""
 
@@ -386,9 +405,19 @@ class MissionViewSet(DocumentActionMixin, LanguageMixin, viewsets.ReadOnlyModelV
         missions = Mission.objects.all() if drafts else Mission.objects.published()
         return selectors.with_relations(missions, include_drafts=drafts, lists=True)
 
+    export = MISSIONS_EXPORT
+    export_chunk_size = 500  # a mission reads about twenty prefetches: a few hundred at a time
 
-class RoadmapViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    def export_geometry(self, mission: Mission):
+        return points((t.latitude, t.longitude) for t in mission.towns_list) or points(
+            (a.latitude, a.longitude) for a in mission.cross_border_areas_list
+        )
+
+
+class RoadmapViewSet(ExportMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Roadmap versions of published missions, with their ordered actions."""
+
+    export = ExportInfo(slug="roadmaps", title=gettext_lazy("Roadmaps"), description="")
 
     serializer_class = RoadmapSerializer
     filterset_class = RoadmapFilter

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from missions.models import Mission, NationalProgramme, Roadmap
+from mot_portal.exports import selection
 from mot_portal.filters import FacetFilterSet, ManyToManyCodeFilter, SearchFilter, YearFilter
 from projects.models import Theme
 from towns.models import Country, Town
@@ -112,6 +113,12 @@ class MissionPageFilter(MissionFilter):
 
     class Meta(MissionFilter.Meta):
         fields = [*MissionFilter.Meta.fields, "sort"]
+
+    def api_params(self) -> list[tuple[str, str]]:
+        """The page's filters as the parameters of ``/api/v1/missions/`` (the same names; the order when the API
+        has it)."""
+        ordering = [("ordering", "-updated_at")] if self.form.cleaned_data.get("sort") == "-updated_at" else []
+        return selection(self.data, MissionFilter.Meta.fields) + ordering
 
     def filter_sort(self, queryset, name, value):
         return queryset  # applied by ``sorted_qs``

@@ -7,9 +7,11 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from missions import selectors
+from missions.api import MISSIONS_EXPORT
 from missions.filters import MissionPageFilter
 from missions.maps import mission_map, mission_points
 from missions.models import Mission
+from mot_portal.exports import downloads
 from mot_portal.facets import faceted_list
 from towns.maps import list_map
 
@@ -28,6 +30,7 @@ def mission_list(request: HttpRequest) -> HttpResponse:
             params=request.GET,
             describedby="mission-results",
         )
+        context["downloads"] = downloads(api_name="mission-list", params=filterset.api_params(), info=MISSIONS_EXPORT)
     return render(request, "missions/mission_list.html", context)
 
 

@@ -70,6 +70,14 @@ class StrictPageNumberPagination(PageNumberPagination):
     accepted_page_size = 500
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.check_parameters(request)
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound:
+            raise exceptions.ValidationError({self.page_query_param: [_("That page does not exist.")]}) from None
+
+    def check_parameters(self, request) -> None:
+        """A 400 for a page number or size that is not one (exports check them too, though they read every page)."""
         if page_number(request.query_params.get(self.page_query_param), default=None) is None and (
             self.page_query_param in request.query_params
         ):
@@ -84,10 +92,6 @@ class StrictPageNumberPagination(PageNumberPagination):
                         ]
                     }
                 )
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except exceptions.NotFound:
-            raise exceptions.ValidationError({self.page_query_param: [_("That page does not exist.")]}) from None
 
     def get_paginated_response(self, data):
         return Response(
@@ -134,9 +138,9 @@ class ThrottleCacheMixin:
 
 
 class HeavyListThrottle(ThrottleCacheMixin, SimpleRateThrottle):
-    """Anonymous requests for pages larger than ``THROTTLE_HEAVY_PAGE_SIZE`` also count against the stricter
-    "heavy" rate, per address: large pages are what ties up the web workers. Key holders and staff have their own
-    budget (``ClientRateThrottle``)."""
+    """Anonymous requests for pages larger than ``THROTTLE_HEAVY_PAGE_SIZE``, and exports (``?format=csv`` or
+    ``geojson``: every row of a list), also count against the stricter "heavy" rate, per address: large pages are
+    what ties up the web workers. Key holders and staff have their own budget (``ClientRateThrottle``)."""
 
     scope = "heavy"
 
@@ -146,6 +150,8 @@ class HeavyListThrottle(ThrottleCacheMixin, SimpleRateThrottle):
     def get_cache_key(self, request, view):
         if request.auth is not None or (request.user and request.user.is_authenticated):
             return None
+        if getattr(getattr(request, "accepted_renderer", None), "export", False):  # a whole list as a file
+            return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
         size = page_number(request.query_params.get(StrictPageNumberPagination.page_size_query_param), default=None)
         if size is None or size <= settings.THROTTLE_HEAVY_PAGE_SIZE:
             return None

@@ -53,6 +53,15 @@ router.register("activity-lines", ActivityLineViewSet, basename="activityline")
 router.register("deal-themes", DealThemeViewSet, basename="dealtheme")
 router.register("transversal-themes", TransversalThemeViewSet, basename="transversaltheme")
 
+# The datasets of the data catalogue (page and DCAT), each the list of a viewset that exports (ExportMixin).
+DATASETS = (
+    ("town-list", TownViewSet),
+    ("factsheet-list", FactsheetViewSet),
+    ("mission-list", MissionViewSet),
+    ("activityline-list", ActivityLineViewSet),
+    ("locality-list", LocalityViewSet),
+)
+
 SITEMAPS = {
     "pages": StaticPagesSitemap,
     **projects_sitemaps.SITEMAPS,
@@ -83,6 +92,7 @@ urlpatterns = [
     path("api/v1/map/missions/", MissionMapView.as_view(), name="map-missions"),
     path("api/v1/map/areas/", AreaMapView.as_view(), name="map-areas"),
     path("api/v1/map/localities/", LocalityMapView.as_view(), name="map-localities"),
+    path("api/v1/catalogue/", views.data_catalogue_dcat, {"datasets": DATASETS}, name="data-catalogue"),
     path("api/v1/", include(router.urls)),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}),
@@ -92,6 +102,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, {"figures": HOME_FIGURES}, name="home"),
     path(_("data-and-credits/"), views.credits, name="credits"),
+    path(_("data/"), views.data_catalogue, {"datasets": DATASETS}, name="data_catalogue"),
     path("", include("mot_portal.documents.urls")),
     path("", include("towns.urls")),
     path("", include("workplan.urls")),

@@ -1,14 +1,16 @@
-"""Portal-wide pages: home, robots.txt, data and credits."""
+"""Portal-wide pages: home, robots.txt, data and credits, the data catalogue."""
 
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import defaults
 
 from mot_portal.cache import cached_per_version
+from mot_portal.catalogue import catalogue_entries, dcat_catalogue
 
 
 def home(request: HttpRequest, *, figures: Iterable[Callable[[], dict]] = ()) -> HttpResponse:
@@ -38,3 +40,22 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def data_catalogue(request: HttpRequest, *, datasets) -> HttpResponse:
+    """The data catalogue page: each dataset's fields, licence, credits, update date, row count and downloads
+    (``datasets`` are given by the URL configuration)."""
+    return render(request, "data_catalogue.html", {"entries": catalogue_entries(datasets)})
+
+
+def data_catalogue_dcat(request: HttpRequest, *, datasets) -> HttpResponse:
+    """The data catalogue as DCAT-AP JSON-LD, for harvesters (``?lang=`` or Accept-Language, as the API)."""
+    lang = request.GET.get("lang") or translation.get_language()
+    if lang not in dict(settings.LANGUAGES):
+        lang = settings.LANGUAGE_CODE
+    with translation.override(lang):
+        catalogue = dcat_catalogue(catalogue_entries(datasets), request)
+    response = JsonResponse(catalogue, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Type"] = "application/ld+json; charset=utf-8"
+    response["Content-Language"] = lang
+    return response

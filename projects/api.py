@@ -1,13 +1,15 @@
 """Factsheets, booklets and themes in the API. The public sees published records only; staff holding the
 view permission also see drafts, and staff with the add/change permissions write."""
 
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from mot_portal.api import LanguageMixin
 from mot_portal.documents.api import DocumentActionMixin
+from mot_portal.exports import ExportInfo, ExportMixin, point, points
 from mot_portal.maps_api import MapLayerView
 from mot_portal.publishing import Status
 from mot_portal.rest import (
@@ -318,10 +320,28 @@ class BookletSerializer(PortalSerializer):
         ).get(pk=booklet.pk)
 
 
-class FactsheetViewSet(DocumentActionMixin, LanguageMixin, viewsets.ModelViewSet):
+FACTSHEETS_EXPORT = ExportInfo(
+    slug="factsheets",
+    title=gettext_lazy("Cross-border project factsheets"),
+    description=gettext_lazy(
+        "The published factsheets of cross-border projects: summary, territorial issue, objectives, actions and "
+        "results, with their towns (and roles), partners, countries, themes, years and budget."
+    ),
+    keywords=("projets", "transfrontalier", "coopération"),
+    modified=lambda: Factsheet.objects.published().aggregate(last=Max("updated_at"))["last"],
+    page="projects:factsheet_list",
+    geometry=gettext_lazy(
+        "Point or MultiPoint: the centroids of the towns taking part; otherwise the centre of the cross-border "
+        "area; none when neither is known."
+    ),
+)
+
+
+class FactsheetViewSet(ExportMixin, DocumentActionMixin, LanguageMixin, viewsets.ModelViewSet):
     """Project factsheets with their towns (and roles), partners, countries and themes."""
 
     document_kind = "factsheet"
+    export = FACTSHEETS_EXPORT
 
     serializer_class = FactsheetSerializer
     filterset_class = FactsheetFilter
@@ -333,11 +353,17 @@ class FactsheetViewSet(DocumentActionMixin, LanguageMixin, viewsets.ModelViewSet
     def get_queryset(self):
         return selectors.factsheet_list(include_drafts=can_see_drafts(self, "projects.view_factsheet"))
 
+    def export_geometry(self, factsheet: Factsheet):
+        towns = points((role.town.latitude, role.town.longitude) for role in factsheet.town_roles.all())
+        area = factsheet.cross_border_area
+        return towns or (point(area.latitude, area.longitude) if area else None)
 
-class BookletViewSet(DocumentActionMixin, LanguageMixin, viewsets.ModelViewSet):
+
+class BookletViewSet(ExportMixin, DocumentActionMixin, LanguageMixin, viewsets.ModelViewSet):
     """Booklets with their factsheets in order (published ones only, for the public)."""
 
     document_kind = "booklet"
+    export = ExportInfo(slug="booklets", title=gettext_lazy("Booklets"), description="")
 
     serializer_class = BookletSerializer
     lookup_field = "slug"
@@ -354,8 +380,10 @@ class BookletViewSet(DocumentActionMixin, LanguageMixin, viewsets.ModelViewSet):
         return booklets.prefetch_related(Prefetch("entries", queryset=entries.order_by("position", "pk")))
 
 
-class ThemeViewSet(LanguageMixin, viewsets.ModelViewSet):
+class ThemeViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
     """The themes shared by factsheets (and later missions and roadmaps)."""
+
+    export = ExportInfo(slug="themes", title=gettext_lazy("Themes"), description="")
 
     serializer_class = ThemeSerializer
     lookup_field = "slug"

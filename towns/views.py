@@ -10,11 +10,13 @@ from missions.filters import missions_covering_town
 from missions.maps import mission_points
 from missions.models import Mission
 from missions.selectors import area_missions, partner_missions, town_missions
+from mot_portal.exports import downloads
 from mot_portal.pagination import page_number
 from projects.maps import factsheet_points
 from projects.models import Factsheet, FactsheetTown
 from projects.selectors import town_factsheets
 from towns import maps, selectors
+from towns.api import TOWNS_EXPORT
 from towns.filters import TownPageFilter
 from towns.models import Country, CrossBorderArea, Intercommunality, Partner, Town
 from towns.search import named_exactly, search_order
@@ -52,9 +54,11 @@ def town_list(request: HttpRequest) -> HttpResponse:
         country_counts = dict(
             facet_qs.filter(border_country__isnull=False).values_list("border_country__code").annotate(n=Count("id"))
         )
+        selection = downloads(api_name="town-list", params=filterset.api_params(), info=TOWNS_EXPORT)
     else:
         towns = Town.objects.none()
         country_counts = {}
+        selection = None
     neighbours = list(Country.objects.filter(borders_france=True).order_by("code"))
     countries = [{"country": c, "count": country_counts.get(c.code, 0)} for c in neighbours]
     # near= has no box of its own (it comes from the home's and the town pages' links): say it is on.
@@ -78,6 +82,7 @@ def town_list(request: HttpRequest) -> HttpResponse:
             }
             if near
             else None,
+            "downloads": selection,
         },
     )
 

@@ -1,11 +1,13 @@
 """Read-only API of the work programme: programmes with their nested tree, activity lines, themes."""
 
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers, viewsets
 
 from mot_portal.api import LanguageMixin
 from mot_portal.documents.api import DocumentActionMixin
+from mot_portal.exports import ExportInfo, ExportMixin
 from workplan import selectors
 from workplan.filters import ActivityLineFilter, ProgrammeFilter
 from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem
@@ -156,10 +158,11 @@ class ProgrammeTreeSerializer(ProgrammeSerializer):
         return [_node(axis) for axis in selectors.programme_tree(items=items)]
 
 
-class ProgrammeViewSet(DocumentActionMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
+class ProgrammeViewSet(ExportMixin, DocumentActionMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Published work programmes; the detail gives the whole tree."""
 
     document_kind = "programme"
+    export = ExportInfo(slug="programmes", title=gettext_lazy("Work programmes"), description="")
 
     filterset_class = ProgrammeFilter
     lookup_field = "year"
@@ -174,8 +177,25 @@ class ProgrammeViewSet(DocumentActionMixin, LanguageMixin, viewsets.ReadOnlyMode
         return ProgrammeTreeSerializer if self.action == "retrieve" else ProgrammeSerializer
 
 
-class ActivityLineViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+ACTIVITY_LINES_EXPORT = ExportInfo(
+    slug="activity-lines",
+    title=gettext_lazy("Work programme activity lines"),
+    description=gettext_lazy(
+        "The activity lines of the published work programmes of the MOT's advisory programme, with the code of "
+        "their node, their Cross-border Deal and transversal themes and whether they fall under the tokens of "
+        "the modular offer."
+    ),
+    keywords=("programme de travail", "transfrontalier"),
+    modified=lambda: Programme.objects.published().aggregate(last=Max("as_of"))["last"],
+    page="workplan:programme_latest",
+    geometry=gettext_lazy("None: the lines are not placed on a map."),
+)
+
+
+class ActivityLineViewSet(ExportMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Activity lines of the published programmes, with their node code, themes and token flag."""
+
+    export = ACTIVITY_LINES_EXPORT
 
     serializer_class = ActivityLineSerializer
     filterset_class = ActivityLineFilter
@@ -192,8 +212,10 @@ class ActivityLineViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     )
 
 
-class DealThemeViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+class DealThemeViewSet(ExportMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     """The nine themes of the Cross-border Deal."""
+
+    export = ExportInfo(slug="deal-themes", title=gettext_lazy("Cross-border Deal themes"), description="")
 
     serializer_class = DealThemeSerializer
     lookup_field = "number"
@@ -203,8 +225,10 @@ class DealThemeViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     queryset = DealTheme.objects.all()
 
 
-class TransversalThemeViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+class TransversalThemeViewSet(ExportMixin, LanguageMixin, viewsets.ReadOnlyModelViewSet):
     """The transversal themes of the programme."""
+
+    export = ExportInfo(slug="transversal-themes", title=gettext_lazy("Transversal themes"), description="")
 
     serializer_class = TransversalThemeSerializer
     lookup_field = "slug"

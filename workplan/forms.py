@@ -43,3 +43,20 @@ class ProgrammeFilterForm(forms.Form):
             token=bool(data.get("token")),
             search=(data.get("q") or "").strip(),
         )
+
+
+def activity_line_params(*, year: int, filters: ProgrammeFilters) -> list[tuple[str, str]]:
+    """The programme page's filters as the parameters of ``/api/v1/activity-lines/``: the lines of the programme
+    under the axis chosen, with the themes, token flag and words chosen."""
+    params = [("programme", str(year))]
+    if filters.axis:
+        params.append(("code", filters.axis))
+    if filters.deal_theme is not None:
+        params.append(("deal_theme", str(filters.deal_theme)))
+    if filters.transversal_theme:
+        params.append(("transversal_theme", filters.transversal_theme))
+    if filters.token:
+        params.append(("is_token", "true"))
+    if filters.search:
+        params.append(("search", filters.search))
+    return params

@@ -6,8 +6,10 @@ from django.template.loader import render_to_string
 
 from missions.selectors import workitem_missions
 from mot_portal.cache import cached_per_version
+from mot_portal.exports import downloads
 from workplan import selectors
-from workplan.forms import ProgrammeFilterForm
+from workplan.api import ACTIVITY_LINES_EXPORT
+from workplan.forms import ProgrammeFilterForm, activity_line_params
 from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem
 
 
@@ -65,6 +67,11 @@ def programme_detail(request: HttpRequest, year: int) -> HttpResponse:
             "axis_facets": [(a, view.facets["axis"][a.code]) for a in axes],
             "token_count": view.facets["token"]["token"],
             "other_programmes": selectors.programme_list().exclude(pk=programme.pk),
+            "downloads": downloads(
+                api_name="activityline-list",
+                params=activity_line_params(year=programme.year, filters=filters),
+                info=ACTIVITY_LINES_EXPORT,
+            ),
         },
     )
 
