@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mot_portal.api import LanguageMixin
+from mot_portal.apikeys.throttling import PageScriptRateThrottle
 from mot_portal.maps import feature_collection
 
 
@@ -58,6 +59,7 @@ class MapLayerView(LanguageMixin, generics.GenericAPIView):
     """Base of the map layers: subclasses give ``queryset``, ``filterset_class`` and ``layer()``."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [PageScriptRateThrottle]  # what the map pages ask for, apart from the "anon" budget
     pagination_class = None
     filter_backends = [DjangoFilterBackend]
     serializer_class = MapLayerSerializer

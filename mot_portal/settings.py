@@ -457,6 +457,8 @@ THROTTLE_RATE_USER = os.environ.get("THROTTLE_RATE_USER", "600/minute")
 # Anonymous list pages larger than THROTTLE_HEAVY_PAGE_SIZE count against this stricter rate too.
 THROTTLE_RATE_HEAVY = os.environ.get("THROTTLE_RATE_HEAVY", "10/minute")
 THROTTLE_HEAVY_PAGE_SIZE = int(os.environ.get("THROTTLE_HEAVY_PAGE_SIZE", "50"))
+# What the pages' own scripts ask for (map layers, town suggestions), per anonymous address, apart from "anon".
+THROTTLE_RATE_PAGE_SCRIPT = os.environ.get("THROTTLE_RATE_PAGE_SCRIPT", "600/minute")
 # Rate given to a new API key in the admin (each key has its own, editable).
 API_KEY_DEFAULT_RATE = os.environ.get("API_KEY_DEFAULT_RATE", "600/minute")
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"].append("mot_portal.apikeys.authentication.APIKeyAuthentication")
@@ -468,6 +470,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "anon": THROTTLE_RATE_ANON,
     "user": THROTTLE_RATE_USER,
     "heavy": THROTTLE_RATE_HEAVY,
+    "page_script": THROTTLE_RATE_PAGE_SCRIPT,
 }
 # The throttles' client address: the same rule as the login lockout (0: REMOTE_ADDR only).
 REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT if TRUSTED_PROXY else 0

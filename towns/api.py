@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from mot_portal.api import LanguageMixin
+from mot_portal.apikeys.throttling import PageScriptRateThrottle
 from mot_portal.exports import CC_BY_4, ExportInfo, ExportMixin, point
 from mot_portal.maps import GEONAMES_ATTRIBUTION
 from mot_portal.maps_api import MapLayerView
@@ -430,7 +431,14 @@ class TownViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
         responses=TownSuggestionSerializer(many=True),
         filters=False,
     )
-    @action(detail=False, methods=["get"], url_path="suggest", pagination_class=None, filter_backends=[])
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="suggest",
+        pagination_class=None,
+        filter_backends=[],
+        throttle_classes=[PageScriptRateThrottle],  # typed into the pages' box: apart from the "anon" budget
+    )
     def suggest(self, request):
         query = TownSuggestionQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -215,13 +216,13 @@ def town_list_map(towns: QuerySet[Town], params) -> MapSpec:
         "The map shows the %(count)s town of the selection, not only this page.",
         "The map shows the %(count)s towns of the selection, not only this page.",
         count,
-    ) % {"count": count}
+    ) % {"count": intcomma(count)}
     if len(points) < count:
         caption = _(
             "The map shows %(shown)s of the %(count)s towns of the selection: the PVD towns, then the most populous."
         ) % {
-            "shown": len(points),
-            "count": count,
+            "shown": intcomma(len(points)),
+            "count": intcomma(count),
         }
     return MapSpec(
         id="towns-map",
@@ -328,7 +329,7 @@ def list_map(*, id: str, layer: str, url_name: str, points: list[MapPoint], para
         "The map shows the %(count)s record of the selection that can be placed, not only this page.",
         "The map shows the %(count)s records of the selection that can be placed, not only this page.",
         len(points),
-    ) % {"count": len(points)}
+    ) % {"count": intcomma(len(points))}
     return MapSpec(
         id=id,
         title=str(_("Map of the selection")),

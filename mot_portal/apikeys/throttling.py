@@ -41,3 +41,18 @@ class ClientRateThrottle(ThrottleCacheMixin, SimpleRateThrottle):
         else:
             ident = self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class PageScriptRateThrottle(ClientRateThrottle):
+    """The budget of the requests the portal's own pages make from their scripts (map layers, town suggestions):
+    a visitor browsing a few map pages and typing in the search box makes several per page, so anonymous visitors
+    get the larger "page_script" rate, per address, counted apart from their "anon" API budget. Key holders and
+    staff keep their own budget."""
+
+    def allow_request(self, request, view):
+        if consumer_key(request) is None and not (request.user and request.user.is_authenticated):
+            self.scope = "page_script"
+            self.rate = self.get_rate()
+            self.num_requests, self.duration = self.parse_rate(self.rate)
+            return SimpleRateThrottle.allow_request(self, request, view)
+        return super().allow_request(request, view)

@@ -29,7 +29,12 @@ def rates(settings):
     caches["throttle"].clear()
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "4/minute", "heavy": "2/minute"},
+        "DEFAULT_THROTTLE_RATES": {
+            "anon": "3/minute",
+            "user": "4/minute",
+            "heavy": "2/minute",
+            "page_script": "5/minute",
+        },
     }
     yield
     cache.clear()
@@ -55,6 +60,18 @@ def test_anonymous_over_the_rate_gets_429_with_retry_after(client):
     assert "Request was throttled" in response.json()["detail"]
     # Another address has its own budget.
     assert _get(client, REMOTE_ADDR="198.51.100.9").status_code == 200
+
+
+def test_the_pages_scripts_have_a_budget_of_their_own(client):
+    """Map layers and town suggestions (asked for by the pages' scripts) count against "page_script", not "anon":
+    browsing map pages does not use up the address's API budget, and the reverse."""
+    assert [_get(client).status_code for _ in range(3)] == [200, 200, 200]
+    assert _get(client).status_code == 429  # the "anon" budget is spent
+    script_paths = ["/api/v1/map/towns/", "/api/v1/towns/suggest/?q=metz", "/api/v1/map/localities/"]
+    answers = [_get(client, script_paths[i % 3]).status_code for i in range(5)]
+    assert answers == [200] * 5
+    assert _get(client, "/api/v1/map/areas/").status_code == 429  # its own budget (5/minute) is spent too
+    assert _get(client, "/api/v1/map/areas/", REMOTE_ADDR="198.51.100.7").status_code == 200
 
 
 def test_forwarded_for_does_not_give_a_fresh_budget(client):
@@ -226,10 +243,15 @@ def test_rates_come_from_the_environment():
     from tests.mot_portal.test_login_protection import _run_settings
 
     values = _run_settings(
-        {"THROTTLE_RATE_ANON": "7/minute", "THROTTLE_RATE_USER": "70/minute", "THROTTLE_RATE_HEAVY": "2/hour"},
+        {
+            "THROTTLE_RATE_ANON": "7/minute",
+            "THROTTLE_RATE_USER": "70/minute",
+            "THROTTLE_RATE_HEAVY": "2/hour",
+            "THROTTLE_RATE_PAGE_SCRIPT": "99/minute",
+        },
         "s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']",
     )
-    assert values == {"anon": "7/minute", "user": "70/minute", "heavy": "2/hour"}
+    assert values == {"anon": "7/minute", "user": "70/minute", "heavy": "2/hour", "page_script": "99/minute"}
 
 
 def test_the_counters_are_kept_apart_from_the_page_cache(client, settings):
