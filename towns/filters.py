@@ -183,10 +183,17 @@ class CrossBorderAreaFilter(django_filters.FilterSet):
         label=_("Country"),
         help_text=_("ISO alpha-2 code of a country the area spans."),
     )
+    town = django_filters.CharFilter(
+        field_name="towns__insee_code",
+        max_length=5,
+        distinct=True,
+        label=_("Member town"),
+        help_text=_("INSEE code of a member town: the areas it belongs to."),
+    )
 
     class Meta:
         model = CrossBorderArea
-        fields = ["search", "country"]
+        fields = ["search", "country", "town"]
 
 
 POINT = re.compile(r"^(-?\d{1,2}(?:\.\d{1,6})?),(-?\d{1,3}(?:\.\d{1,6})?),(\d{1,3}(?:\.\d{1,3})?)$")

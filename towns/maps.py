@@ -239,7 +239,9 @@ def town_list_map(towns: QuerySet[Town], params) -> MapSpec:
 AROUND_DEGREES = 0.3  # a town's map: about 35 km around it
 
 
-def town_map(town: Town, *, factsheets: list[MapPoint], missions: list[MapPoint]) -> MapSpec | None:
+def town_map(
+    town: Town, *, factsheets: list[MapPoint], missions: list[MapPoint], areas: Iterable[CrossBorderArea] = ()
+) -> MapSpec | None:
     """A town's map: the town, the border, the PVD towns and localities across the border around it, and the
     projects and missions it takes part in (``None`` without coordinates)."""
     focus = town_point(town, layer="focus")
@@ -261,6 +263,7 @@ def town_map(town: Town, *, factsheets: list[MapPoint], missions: list[MapPoint]
         )
     )
     localities = [replace(p, label=i < 8) for i, p in enumerate(localities)]
+    areas = areas_at_centre((), areas=areas)
     return MapSpec(
         id="town-map",
         title=str(_("%(town)s and its surroundings") % {"town": town.name}),
@@ -277,8 +280,9 @@ def town_map(town: Town, *, factsheets: list[MapPoint], missions: list[MapPoint]
                 "missions": len(missions),
             }
         ),
-        points=[*localities, *towns, *factsheets, *missions, focus],
+        points=[*localities, *towns, *areas, *factsheets, *missions, focus],
         layers={
+            "areas": layer_url("map-areas", {"town": town.insee_code}),
             "localities": layer_url("map-localities", {"bbox": bbox_param}),
             "towns": layer_url("map-towns", {"bbox": bbox_param}),
             "factsheets": layer_url("map-factsheets", {"town": town.insee_code}),
@@ -289,6 +293,29 @@ def town_map(town: Town, *, factsheets: list[MapPoint], missions: list[MapPoint]
     )
 
 
+def areas_at_centre(area_ids: Iterable[int], *, areas: Iterable[CrossBorderArea] | None = None) -> list[MapPoint]:
+    """The areas ``area_ids`` (or the records ``areas``, already read) as named points at their centre (those that
+    can be placed); one query for the centres (and one for the areas when not given), none without areas."""
+    if areas is not None:
+        areas = {a.pk: a for a in areas}
+        area_ids = list(areas)
+    else:
+        area_ids = list(area_ids)
+        areas = {
+            a.pk: a for a in CrossBorderArea.objects.filter(pk__in=area_ids).only("pk", "slug", "name_fr", "name_en")
+        }
+    if not area_ids:
+        return []
+    points = []
+    for pk, (lon, lat) in area_centres(area_ids).items():
+        area = areas[pk]
+        url = reverse("towns:area_detail", kwargs={"slug": area.slug})
+        points.append(
+            MapPoint(layer="areas", name=area.name, longitude=lon, latitude=lat, url=url, kind="area", label=True)
+        )
+    return points
+
+
 def places_map(
     *, id: str, title: str, towns: Iterable[Town] = (), area_ids: Iterable[int] = (), layers: dict | None = None
 ) -> MapSpec | None:
@@ -296,17 +323,7 @@ def places_map(
     towns, named, and its cross-border areas at their centre (``None`` when none can be placed). The points
     travel with the page; at most two queries (the areas' centres)."""
     points = [p for p in (town_point(town) for town in towns) if p]
-    area_ids = list(area_ids)
-    if area_ids:
-        areas = {
-            a.pk: a for a in CrossBorderArea.objects.filter(pk__in=area_ids).only("pk", "slug", "name_fr", "name_en")
-        }
-        for pk, (lon, lat) in area_centres(area_ids).items():
-            area = areas[pk]
-            url = reverse("towns:area_detail", kwargs={"slug": area.slug})
-            points.append(
-                MapPoint(layer="areas", name=area.name, longitude=lon, latitude=lat, url=url, kind="area", label=True)
-            )
+    points += areas_at_centre(area_ids)
     if not points:
         return None
     return MapSpec(

@@ -105,6 +105,7 @@ def town_detail(request: HttpRequest, insee_code: str) -> HttpResponse:
         town = selectors.town_get(insee_code=insee_code)
     except Town.DoesNotExist:
         raise Http404 from None
+    areas = list(selectors.town_areas(town=town))
     return render(
         request,
         "towns/town_detail.html",
@@ -116,24 +117,24 @@ def town_detail(request: HttpRequest, insee_code: str) -> HttpResponse:
             "nearest_localities": selectors.town_nearest_localities(town=town),
             "nearest_localities_km": int(selectors.NEAREST_LOCALITIES_KM),
             "partners": selectors.town_partners(town=town),
-            "areas": selectors.town_areas(town=town),
+            "areas": areas,
             "factsheet_groups": town_factsheets(town=town),
             "missions": town_missions(town=town),
-            "map": _town_map(town),
+            "map": _town_map(town, areas),
         },
     )
 
 
-def _town_map(town: Town):
-    """The town's map, with the published projects it takes part in and the published missions covering it
-    (none without coordinates: nothing is read)."""
+def _town_map(town: Town, areas: list[CrossBorderArea]):
+    """The town's map, with the cross-border areas it belongs to, the published projects it takes part in and the
+    published missions covering it (none without coordinates: nothing is read)."""
     if town.latitude is None or town.longitude is None:
         return None
     factsheets = Factsheet.objects.published().filter(
         pk__in=FactsheetTown.objects.filter(town=town).values("factsheet")
     )
     missions = Mission.objects.published().filter(pk__in=missions_covering_town(town))
-    return maps.town_map(town, factsheets=factsheet_points(factsheets), missions=mission_points(missions))
+    return maps.town_map(town, factsheets=factsheet_points(factsheets), missions=mission_points(missions), areas=areas)
 
 
 def intercommunality_detail(request: HttpRequest, siren: str) -> HttpResponse:

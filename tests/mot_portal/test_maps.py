@@ -360,6 +360,21 @@ def test_the_town_page_map_shows_the_town_its_projects_and_the_localities_across
     assert f"town={givet.insee_code}" in figure
 
 
+def test_the_town_page_map_shows_the_areas_the_town_belongs_to(client):
+    chamonix = TownFactory(name="Chamonix", latitude=Decimal("45.92"), longitude=Decimal("6.87"))
+    other = TownFactory(name="Ailleurs", latitude=Decimal("48.5"), longitude=Decimal("7.5"))
+    CrossBorderAreaFactory(name_fr="Espace Mont-Blanc", towns=[chamonix])
+    CrossBorderAreaFactory(name_fr="Autre espace", towns=[other])
+    figure = _figure(client.get(chamonix.get_absolute_url()).content.decode())
+    assert "map-points-areas" in figure
+    assert "Espace Mont-Blanc" in figure
+    assert "Autre espace" not in figure
+    layers = json.loads(figure.split('data-map-layers="')[1].split('"')[0].replace("&quot;", '"'))
+    url = next(layer["url"] for layer in layers if layer["key"] == "areas")
+    assert url == f"/api/v1/map/areas/?town={chamonix.insee_code}"
+    assert [f["properties"]["name"] for f in client.get(url).json()["features"]] == ["Espace Mont-Blanc"]
+
+
 def test_the_map_static_files_exist():
     base = Path(settings.BASE_DIR) / "static"
     for path in ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/LICENSE", "js/map.js"):
