@@ -610,18 +610,11 @@ class AreaMapView(MapLayerView):
         return points, len(points), {"outlines": maps.area_outlines(queryset)}
 
 
-class LocalityMapFilter(BBoxFilterMixin):
-    country = django_filters.ModelChoiceFilter(
-        field_name="country",
-        to_field_name="code",
-        queryset=Country.objects.all(),
-        label=_("Country"),
-        help_text=_("ISO alpha-2 code of the locality's country."),
-    )
+class LocalityMapFilter(BBoxFilterMixin, LocalityFilter):
+    """The localities API's filters, and a bounding box."""
 
-    class Meta:
-        model = Locality
-        fields = ["country", "bbox"]
+    class Meta(LocalityFilter.Meta):
+        fields = [*LocalityFilter.Meta.fields, "bbox"]
 
 
 class LocalityMapView(MapLayerView):
