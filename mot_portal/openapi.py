@@ -37,6 +37,12 @@ def document_errors_and_anonymous_reads(result: dict, generator, request, public
             for status, description in errors.items():
                 content = {**error, "text/html": {"schema": {"type": "string"}}} if status == "404" else error
                 operation["responses"].setdefault(status, {"content": content, "description": description})
+            # A filter given empty (``?kind=``) is no filter (django-filter): an enum parameter accepts "".
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {}) if parameter.get("in") == "query" else {}
+                schema = schema.get("items", schema) if schema.get("type") == "array" else schema
+                if "enum" in schema and "" not in schema["enum"]:
+                    schema["enum"] = [*schema["enum"], ""]
             # Anyone reads (mot_portal.rest.IsStaffWithModelPermissionsOrReadOnly): no credentials is an option.
             security = operation.get("security")
             if method in SAFE_METHODS and security and {} not in security:

@@ -21,6 +21,7 @@ def towns():
         Town.objects.filter(pk=town.pk).update(
             latitude=Decimal("49.6") + Decimal(i) / 20, longitude=Decimal("4.2") + Decimal(i) / 10,
             border_distance_km=Decimal(i * 5),
+            border_distances={town.border_country.code: float(i * 5)} if town.border_country else {},
         )  # fmt: skip
     givet = Town.objects.get(pk=towns[5].pk)
     FactsheetFactory(title_fr="Projet de Givet", towns={givet: "partner"}, published=True)

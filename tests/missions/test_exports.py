@@ -91,7 +91,7 @@ def test_the_export_takes_the_same_queries_for_5_or_60_missions(client, django_a
 def test_the_missions_page_offers_its_selection_for_download(client, missions, query, api_query):
     response = client.get(f"/en/missions/{query}")
     html = response.content.decode()
-    block = html.split('class="downloads"')[1].split("</aside>")[0]
+    block = html.split('class="downloads"')[1].split("</section>")[0]
     links = {media: unescape(url) for url, media in re.findall(r'<a href="([^"]+)" type="([^"]+)"', block)}
     suffix = f"{api_query}&" if api_query else ""
     assert links["text/csv"] == f"/api/v1/missions/?{suffix}format=csv"

@@ -18,6 +18,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_data")]
 
 @pytest.fixture
 def content(db):
+    # Whatever other tests loaded (the session's real data has the GeoNames localities): none here, until a test
+    # creates one (rolled back with the test).
+    Locality.objects.all().delete()
     programme_import(path=FILE, status="published")
     FactsheetFactory(slug="publiee", title_fr="Fiche publiée", title_en="Published sheet", published=True)
     FactsheetFactory(slug="brouillon", title_fr="Fiche brouillon", title_en="Draft sheet")

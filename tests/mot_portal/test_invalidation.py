@@ -588,8 +588,9 @@ def test_what_a_factsheet_or_booklet_shows_of_other_records_is_declared(stored_c
             (kinds.get("booklet"), c.booklet.pk),
         ]
     )
-    assert checked["factsheet"] >= 20  # not a vacuous check: so many fields changed, none shown
-    assert checked["booklet"] >= 20
+    # not a vacuous check: so many fields changed, none shown (fewer since the maps show the towns' positions)
+    assert checked["factsheet"] >= 15
+    assert checked["booklet"] >= 15
 
 
 def test_what_a_roadmap_shows_of_other_records_is_declared(stored_missions):

@@ -100,7 +100,7 @@ def test_the_export_takes_the_same_queries_for_10_or_300_factsheets(client, djan
 
 
 def _links(html: str) -> dict[str, str]:
-    block = html.split('class="downloads"')[1].split("</aside>")[0]
+    block = html.split('class="downloads"')[1].split("</section>")[0]
     return {media: unescape(url) for url, media in re.findall(r'<a href="([^"]+)" type="([^"]+)"', block)}
 
 

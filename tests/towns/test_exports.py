@@ -15,7 +15,7 @@ from tests.exports import (
     read_csv,
     read_geojson,
 )
-from towns.models import Country, Locality
+from towns.models import Locality
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_data")]
 
@@ -167,25 +167,24 @@ def test_other_town_lists_export_too(client):
 
 
 def test_localities_export_with_the_geonames_licence(client):
-    belgium = Country.objects.get(code="BE")
-    Locality.objects.create(
-        name="Mons", country=belgium, latitude="50.45413", longitude="3.95229", border_distance_km="17.2"
-    )
-    Locality.objects.create(
-        name="Tournai", country=belgium, latitude="50.60715", longitude="3.38932", border_distance_km="6.1"
-    )
-    response = client.get("/api/v1/localities/?format=csv&max_border_distance=10")
-    assert [r["name"] for r in read_csv(response)] == ["Tournai"]
+    """The localities the towns import loaded (GeoNames), exported with their filters and the CC BY 4.0 licence."""
+    near = Locality.objects.filter(country__code="BE", border_distance_km__lte=10).order_by("name", "id")
+    assert near.count() > 10
+    response = client.get("/api/v1/localities/?format=csv&country=BE&max_border_distance=10")
+    assert [r["name"] for r in read_csv(response)] == [locality.name for locality in near]
     assert_licensed(response, CC_BY_4)
-    data = read_geojson(client.get("/api/v1/localities/?format=geojson&country=BE"))
-    assert [f["geometry"]["coordinates"] for f in data["features"]] == [[3.95229, 50.45413], [3.38932, 50.60715]]
+    data = read_geojson(client.get("/api/v1/localities/?format=geojson&country=LU"))
+    luxembourg = Locality.objects.filter(country__code="LU").order_by("name", "id")
+    assert [f["geometry"]["coordinates"] for f in data["features"]] == [
+        [float(locality.longitude), float(locality.latitude)] for locality in luxembourg
+    ]
     assert_geojson_licensed(data, CC_BY_4)
     assert "GeoNames" in data["metadata"]["attribution"]
 
 
 def _links(html: str) -> dict[str, str]:
     """The "Download this selection" links of a page, by format."""
-    block = html.split('class="downloads"')[1].split("</aside>")[0]
+    block = html.split('class="downloads"')[1].split("</section>")[0]
     links = re.findall(r'<a href="([^"]+)" type="([^"]+)"', block)
     return {media: unescape(url) for url, media in links}
 
@@ -213,7 +212,7 @@ def test_the_towns_page_offers_its_selection_for_download(client, query, api_que
     assert len(rows) == response.context["page"].paginator.count  # the same selection as the page
     shown = [t.insee_code for t in response.context["page"].object_list]
     assert [r["insee_code"] for r in rows[: len(shown)]] == shown  # in the same order
-    block = unescape(html.split('class="downloads"')[1].split("</aside>")[0])
+    block = unescape(html.split('class="downloads"')[1].split("</section>")[0])
     assert "Licence Ouverte / Etalab 2.0" in block
     assert "INSEE" in block
     assert 'href="/en/data/"' in block

@@ -61,7 +61,7 @@ def test_the_export_is_a_constant_handful_of_queries(client, programme, django_a
 )
 def test_the_programme_page_offers_its_activity_lines_for_download(client, programme, query, api_query):
     html = client.get(f"/en/work-programme/2025/{query}").content.decode()
-    block = html.split('class="downloads"')[1].split("</aside>")[0]
+    block = html.split('class="downloads"')[1].split("</section>")[0]
     links = {media: unescape(url) for url, media in re.findall(r'<a href="([^"]+)" type="([^"]+)"', block)}
     assert links["text/csv"] == f"/api/v1/activity-lines/?{api_query}&format=csv"
     params = dict(pair.split("=") for pair in api_query.split("&"))
