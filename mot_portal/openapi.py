@@ -37,9 +37,11 @@ def document_errors_and_anonymous_reads(result: dict, generator, request, public
             for status, description in errors.items():
                 content = {**error, "text/html": {"schema": {"type": "string"}}} if status == "404" else error
                 operation["responses"].setdefault(status, {"content": content, "description": description})
-            # A filter given empty (``?kind=``) is no filter (django-filter): an enum parameter accepts "".
+            # A filter given empty (``?kind=``) is no filter (django-filter): an enum parameter accepts "". Not
+            # ``format``, which names what to answer (an empty one is a 400, mot_portal/exports.py).
             for parameter in operation.get("parameters", []):
-                schema = parameter.get("schema", {}) if parameter.get("in") == "query" else {}
+                query = parameter.get("in") == "query" and parameter.get("name") != "format"
+                schema = parameter.get("schema", {}) if query else {}
                 schema = schema.get("items", schema) if schema.get("type") == "array" else schema
                 if "enum" in schema and "" not in schema["enum"]:
                     schema["enum"] = [*schema["enum"], ""]
