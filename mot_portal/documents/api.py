@@ -39,6 +39,14 @@ class DocumentActionMixin:
 
     document_kind: str
 
+    def handle_exception(self, exc):
+        # An error (a 404 for an unknown key, a 429…) is JSON, even when the client asked for the PDF: it is not one.
+        response = super().handle_exception(exc)
+        if isinstance(getattr(self.request, "accepted_renderer", None), PdfRenderer):
+            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_media_type = renderers.JSONRenderer.media_type
+        return response
+
     @extend_schema(
         parameters=[
             OpenApiParameter(

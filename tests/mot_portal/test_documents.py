@@ -156,6 +156,13 @@ def test_drafts_have_no_document(client, catalogue):
     assert client.get("/fr/documents/factsheet/brouillon-secret/fr/").status_code == 404
     assert client.get("/api/v1/factsheets/brouillon-secret/pdf/fr/").status_code == 404
     assert client.get("/api/v1/booklets/livret-brouillon/pdf/en/").status_code == 404
+    # Asked for as a PDF, the refusal is still JSON (not an error body labelled application/pdf).
+    for asked in ({"format": "pdf"}, {"HTTP_ACCEPT": "application/pdf"}):
+        query, headers = ({"format": "pdf"}, {}) if "format" in asked else ({}, asked)
+        refused = client.get("/api/v1/factsheets/brouillon-secret/pdf/fr/", query, **headers)
+        assert refused.status_code == 404
+        assert refused["Content-Type"] == "application/json"
+        assert "detail" in refused.json()
     # Unpublishing keeps a stored file out of reach.
     _render("factsheet", catalogue.care.pk, "fr")
     status_change(obj=catalogue.care, status=Status.DRAFT)
