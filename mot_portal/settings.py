@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "projects",
     "workplan",
     "missions",
+    "support",
 ]
 
 MIDDLEWARE = [
