@@ -108,6 +108,7 @@ urlpatterns += i18n_patterns(
     path("", include("workplan.urls")),
     path("", include("projects.urls")),
     path("", include("missions.urls")),
+    path("", include("support.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

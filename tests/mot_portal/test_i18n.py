@@ -33,7 +33,7 @@ def test_catalogue_covers_every_string_in_the_code(tmp_path, settings, monkeypat
     require_service(shutil.which("xgettext") is not None, "GNU gettext (xgettext) is not installed")
     # makemessages writes into the `locale` folder above the files it reads: run it on a copy of the sources.
     source = tmp_path / "src"
-    for folder in ("mot_portal", "towns", "projects", "workplan", "missions", "templates", "locale"):
+    for folder in ("mot_portal", "towns", "projects", "workplan", "missions", "support", "templates", "locale"):
         shutil.copytree(
             settings.BASE_DIR / folder, source / folder, ignore=shutil.ignore_patterns("*.mo", "__pycache__")
         )
