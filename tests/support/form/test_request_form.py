@@ -6,7 +6,7 @@ from django.core.cache import caches
 
 from support.models import SupportRequest
 from tests.conftest import localized_url
-from tests.support.form_fixtures import VALID, offer, places  # noqa: F401  (fixtures)
+from tests.support.form.conftest import VALID
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,9 @@ def test_form_page_is_never_cached_and_constant_in_queries(client, places, offer
     assert 'value="Givet (08190)"' in html
     assert '<option value="diagnostic" selected>' in html
     assert "secret-draft" not in html  # draft services are not offered
-    assert 'autocomplete="email"' in html and 'autocomplete="organization"' in html and 'autocomplete="tel"' in html
+    assert 'autocomplete="email"' in html
+    assert 'autocomplete="organization"' in html
+    assert 'autocomplete="tel"' in html
     assert 'data-suggest="/api/v1/towns/suggest/"' in html
     assert localized_url("support:privacy", lang) in html
 
@@ -65,7 +67,8 @@ def test_page_cache_never_stores_the_form(client, places, offer, settings):
     settings.PAGE_CACHE_SECONDS = 600
     first = client.get(url())
     second = client.get(url())
-    assert "X-Page-Cache" not in first and "X-Page-Cache" not in second
+    assert "X-Page-Cache" not in first
+    assert "X-Page-Cache" not in second
     assert first["Cache-Control"] == second["Cache-Control"]
     assert "private" in first["Cache-Control"] or "no-store" in first["Cache-Control"]
 
@@ -86,16 +89,20 @@ def test_success_stores_the_request_and_sends_emails_after_commit(
     assert request.need == "Line one\nLine two"  # control characters dropped, line breaks kept
     assert request.language == "en"
     assert request.status == SupportRequest.State.NEW
-    assert request.acknowledged_at is not None and request.notified_at is not None
+    assert request.acknowledged_at is not None
+    assert request.notified_at is not None
     acknowledgement, notification = mail.outbox
     assert acknowledgement.to == [VALID["email"]]
-    assert "Givet" in acknowledgement.subject and "received" in acknowledgement.subject  # in the request's language
+    assert "Givet" in acknowledgement.subject
+    assert "received" in acknowledgement.subject
     assert "Line one" in acknowledgement.body
     assert notification.to == ["appui@mot.example.org"]
     assert notification.reply_to == [VALID["email"]]
-    assert VALID["name"] in notification.body and "/admin/support/supportrequest/" in notification.body
+    assert VALID["name"] in notification.body
+    assert "/admin/support/supportrequest/" in notification.body
     sent = client.get(response["Location"])
-    assert sent.status_code == 200 and b"What happens next" in sent.content
+    assert sent.status_code == 200
+    assert b"What happens next" in sent.content
     assert VALID["name"].encode() not in sent.content
 
 
@@ -139,14 +146,16 @@ def test_a_failed_send_keeps_the_request_and_beat_retries(
         response = post(client)
     assert response.status_code == 302
     request = SupportRequest.objects.get()
-    assert request.acknowledged_at is None and request.notified_at is None
+    assert request.acknowledged_at is None
+    assert request.notified_at is None
     monkeypatch.undo()
     settings.SUPPORT_REQUEST_EMAIL_RETRY_SECONDS = 0
     from support.tasks import send_pending_emails
 
     assert send_pending_emails() == 1
     request.refresh_from_db()
-    assert request.acknowledged_at is not None and request.notified_at is not None
+    assert request.acknowledged_at is not None
+    assert request.notified_at is not None
     assert len(mail.outbox) == 2
     assert send_pending_emails() == 0  # never twice
     assert len(mail.outbox) == 2
@@ -183,7 +192,8 @@ def test_homonyms_are_listed_with_their_department(client, places, offer):
     response = post(client, "en", town="villers sur test")
     html = response.content.decode()
     assert "2 communes are named Villers-sur-Test" in html
-    assert "Ardennes (08): INSEE code 08001" in html and "Meuse (55): INSEE code 55001" in html
+    assert "Ardennes (08): INSEE code 08001" in html
+    assert "Meuse (55): INSEE code 55001" in html
     assert SupportRequest.objects.count() == 0
     # …and the INSEE code settles it (the no-JavaScript path).
     assert post(client, "en", town="55001").status_code == 302
