@@ -2,6 +2,8 @@
 
 EDITORS = "Editors"
 VIEWERS = "Viewers"
+# Staff who triage the support requests (personal data): only they see them (support migration 0004).
+SUPPORT = "Support"
 
 
 def grant_app_permissions(apps, schema_editor, app_label: str) -> None:

@@ -553,6 +553,80 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# --- E-mail and support requests (issue 13) ----------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/email/#smtp-backend
+# EMAIL_URL (smtp://user:password@host:587?tls=1, or smtps://… for implicit TLS) or EMAIL_HOST selects SMTP;
+# without either, messages are written to the console (the embedded default: nothing leaves the machine).
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+
+
+def email_settings(environ) -> dict:
+    """The e-mail backend and its SMTP connection, from ``EMAIL_URL`` or the ``EMAIL_HOST`` family."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    url = environ.get("EMAIL_URL", "")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps", "submission"):
+            raise ImproperlyConfigured(f"EMAIL_URL must start with smtp:// or smtps://, not {parts.scheme}://.")
+        query = {key: values[0].lower() for key, values in parse_qs(parts.query).items()}
+        ssl = parts.scheme == "smtps" or query.get("ssl") in {"1", "true", "yes"}
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parts.hostname or "localhost",
+            "EMAIL_PORT": parts.port or (465 if ssl else 587),
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_SSL": ssl,
+            "EMAIL_USE_TLS": not ssl and query.get("tls", "1") in {"1", "true", "yes"},
+        }
+    host = environ.get("EMAIL_HOST", "")
+    if not host:
+        return {"EMAIL_BACKEND": environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+    ssl = environ.get("EMAIL_USE_SSL", "").strip().lower() in {"1", "true", "yes", "on"}
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": host,
+        "EMAIL_PORT": int(environ.get("EMAIL_PORT", "465" if ssl else "587")),
+        "EMAIL_HOST_USER": environ.get("EMAIL_HOST_USER", ""),
+        "EMAIL_HOST_PASSWORD": environ.get("EMAIL_HOST_PASSWORD", ""),
+        "EMAIL_USE_SSL": ssl,
+        "EMAIL_USE_TLS": not ssl and environ.get("EMAIL_USE_TLS", "true").strip().lower() in {"1", "true", "yes", "on"},
+    }
+
+
+globals().update(email_settings(os.environ))
+# An SMTP server that does not answer must not hold a Celery worker for minutes (the task retries later).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MOT <no-reply@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Who is told of a new support request (comma-separated addresses); empty: nobody (logged), the admin lists them.
+SUPPORT_REQUEST_RECIPIENTS = env_list("SUPPORT_REQUEST_RECIPIENTS", "")
+# The portal's public address (e.g. https://portal.example.org), for the admin link in the staff notification.
+PORTAL_URL = os.environ.get("PORTAL_URL", "").rstrip("/")
+# Submissions of the "Ask the MOT" form (support.request_views), counted in the "throttle" cache: per client
+# address and per e-mail address ("<n>/<second|minute|hour|day>"). Over either: 429, nothing stored.
+SUPPORT_REQUEST_RATE_IP = os.environ.get("SUPPORT_REQUEST_RATE_IP", "5/hour")
+SUPPORT_REQUEST_RATE_EMAIL = os.environ.get("SUPPORT_REQUEST_RATE_EMAIL", "3/day")
+# Personal data: closed requests are deleted this many days after they were closed (purge_support_requests).
+SUPPORT_REQUEST_RETENTION_DAYS = int(os.environ.get("SUPPORT_REQUEST_RETENTION_DAYS", "365"))
+# E-mails of a request that could not be queued or sent are retried by beat after this many seconds.
+SUPPORT_REQUEST_EMAIL_RETRY_SECONDS = float(os.environ.get("SUPPORT_REQUEST_EMAIL_RETRY_SECONDS", "300"))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "support-requests-emails": {
+            "task": "support.send_pending_emails",
+            "schedule": SUPPORT_REQUEST_EMAIL_RETRY_SECONDS,
+            "options": {"expires": SUPPORT_REQUEST_EMAIL_RETRY_SECONDS},
+        },
+        "support-requests-purge": {
+            "task": "support.purge_requests",
+            "schedule": 24 * 60 * 60,
+            "options": {"expires": 60 * 60},
+        },
+    }
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -182,6 +182,18 @@ class SupportRequest(models.Model):
     closed_at = models.DateTimeField(
         _("closed at"), null=True, blank=True, help_text=_("When it was closed (the retention period starts then).")
     )
+    acknowledged_at = models.DateTimeField(
+        _("acknowledgement sent at"),
+        null=True,
+        blank=True,
+        help_text=_("When the acknowledgement was sent to the requester (empty: not yet; retried)."),
+    )
+    notified_at = models.DateTimeField(
+        _("staff notified at"),
+        null=True,
+        blank=True,
+        help_text=_("When the MOT's addresses were told of the request (empty: not yet, or no address configured)."),
+    )
 
     class Meta:
         verbose_name = _("support request")

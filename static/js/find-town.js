@@ -6,7 +6,7 @@
    - Down / Up move through the suggestions (aria-activedescendant: the focus stays in the box), Enter opens the
      town shown, Escape closes the list (a second Escape clears the box), Enter with no suggestion chosen
      submits the form (the results page);
-   - a click (or tap) on a suggestion opens the town.
+   - a click (or tap) on a suggestion opens the town (or, with data-suggest-fill="insee", writes it in the box).
    No library, no inline code (CSP script-src 'self'). */
 (function () {
   "use strict";
@@ -48,6 +48,19 @@
       active = -1;
     }
 
+    // A box marked data-suggest-fill="insee" (a form field, e.g. the support request's town) takes the town picked
+    // as "Name (INSEE code)", which the server reads back; the others open the town's page.
+    function pick(town) {
+      if (input.dataset.suggestFill === "insee") {
+        input.value = town.name + " (" + town.insee_code + ")";
+        asked = input.value.trim();
+        close();
+        status.textContent = "";
+      } else {
+        window.location.assign(town.url);
+      }
+    }
+
     function highlight(position) {
       var options = list.children;
       if (active >= 0 && options[active]) options[active].setAttribute("aria-selected", "false");
@@ -83,7 +96,7 @@
         // mousedown, not click: the box keeps the focus, so its blur does not close the list first.
         option.addEventListener("mousedown", function (event) {
           event.preventDefault();
-          window.location.assign(town.url);
+          pick(town);
         });
         list.appendChild(option);
       });
@@ -139,7 +152,7 @@
       } else if (event.key === "Enter") {
         if (open && active >= 0) {
           event.preventDefault();
-          window.location.assign(towns[active].url);
+          pick(towns[active]);
         }
       } else if (event.key === "Escape" || event.key === "Esc") {
         if (open) {
