@@ -60,6 +60,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
         "viewports": a11y.VIEWPORTS,
         "browser": a11y.BROWSER,
         "statement_date": a11y.STATEMENT_DATE,
+        "site_url": request.build_absolute_uri("/"),
     }
     return render(request, "support/accessibility.html", context)
 
