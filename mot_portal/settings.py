@@ -281,6 +281,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PublicationStatusEnum": "mot_portal.publishing.Status",
         "ProgrammeStatusEnum": "workplan.models.Programme.Status",
+        # The kinds of mission: a mission's kind and the kind of mission a service of the offer is delivered by.
+        "MissionKindEnum": "missions.models.Mission.Kind",
     },
 }
 
