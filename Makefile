@@ -48,6 +48,7 @@ data: install ## Load the open data and the records named by the sources (quick 
 	$(BIN)/python manage.py import_workplan --status published
 	$(BIN)/python manage.py load_projects
 	$(BIN)/python manage.py load_missions
+	$(BIN)/python manage.py load_offer
 
 lint: install-dev ## ruff lint and format check
 	$(BIN)/ruff check .

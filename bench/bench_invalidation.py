@@ -57,6 +57,7 @@ def setup(folder: str) -> None:
     call_command("import_workplan", "--status", "published", stdout=quiet)
     call_command("load_projects", stdout=quiet)
     call_command("load_missions", stdout=quiet)
+    call_command("load_offer", stdout=quiet)
 
 
 class Counters:

@@ -81,6 +81,7 @@ def prepare(env: dict) -> None:
             ["import_workplan", "--status", "published"],
             ["load_projects"],
             ["load_missions"],
+            ["load_offer"],
         ):
             manage(*command, env=env)
     manage("collectstatic", "--no-input", env=env)

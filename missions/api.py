@@ -2,6 +2,7 @@
 published missions and their published roadmap versions; staff holding the view permission also see drafts."""
 
 from django.db.models import Max, OuterRef, Prefetch, Subquery
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
@@ -28,6 +29,7 @@ from mot_portal.publishing import Status
 from mot_portal.rest import SLUG_REGEX, CodeListField, absolute_url, can_see_drafts
 from mot_portal.rest import translated_field as _text
 from projects.models import Factsheet
+from support.selectors import retired_mission_service
 from towns.models import Partner
 
 
@@ -404,6 +406,19 @@ class MissionViewSet(ExportMixin, DocumentActionMixin, LanguageMixin, viewsets.R
         drafts = can_see_drafts(self, "missions.view_mission")
         missions = Mission.objects.all() if drafts else Mission.objects.published()
         return selectors.with_relations(missions, include_drafts=drafts, lists=True)
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            # A 2020 offer item became a service of the offer: its address answers 301 to the service's record
+            # (one query, only on a 404).
+            service = retired_mission_service(mission_slug=kwargs.get(self.lookup_field, ""))
+            if service is None:
+                raise
+            url = reverse("service-detail", kwargs={"slug": service.slug})
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
     export = MISSIONS_EXPORT
     export_chunk_size = 500  # a mission reads about twenty prefetches: a few hundred at a time

@@ -223,6 +223,19 @@ TOWNS_DATA_DIR = Path(os.environ.get("TOWNS_DATA_DIR", BASE_DIR / "fixtures" / "
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
+# The MOT's contact details and the legal notice's facts, shown on the contact and legal-notice pages only when
+# set: the sources give none that may be published, and the portal invents none (an empty item is left out).
+MOT_CONTACT = {
+    "address": os.environ.get("MOT_CONTACT_ADDRESS", ""),
+    "phone": os.environ.get("MOT_CONTACT_PHONE", ""),
+    "email": os.environ.get("MOT_CONTACT_EMAIL", ""),
+}
+MOT_LEGAL = {
+    "publication_director": os.environ.get("MOT_PUBLICATION_DIRECTOR", ""),
+    "host": os.environ.get("MOT_HOST_NAME", ""),
+    "host_address": os.environ.get("MOT_HOST_ADDRESS", ""),
+}
+
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -268,6 +281,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PublicationStatusEnum": "mot_portal.publishing.Status",
         "ProgrammeStatusEnum": "workplan.models.Programme.Status",
+        # The kinds of mission: a mission's kind and the kind of mission a service of the offer is delivered by.
+        "MissionKindEnum": "missions.models.Mission.Kind",
     },
 }
 

@@ -18,6 +18,8 @@ from mot_portal.sitemaps import StaticPagesSitemap
 from projects import selectors as projects_selectors
 from projects import sitemaps as projects_sitemaps
 from projects.api import BookletViewSet, FactsheetMapView, FactsheetViewSet, ThemeViewSet
+from support import sitemaps as support_sitemaps
+from support.api import ServiceViewSet
 from towns import maps as towns_maps
 from towns import selectors as towns_selectors
 from towns import sitemaps as towns_sitemaps
@@ -52,6 +54,7 @@ router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("activity-lines", ActivityLineViewSet, basename="activityline")
 router.register("deal-themes", DealThemeViewSet, basename="dealtheme")
 router.register("transversal-themes", TransversalThemeViewSet, basename="transversaltheme")
+router.register("services", ServiceViewSet, basename="service")
 
 # The datasets of the data catalogue (page and DCAT), each the list of a viewset that exports (ExportMixin).
 DATASETS = (
@@ -68,6 +71,7 @@ SITEMAPS = {
     **missions_sitemaps.SITEMAPS,
     **workplan_sitemaps.SITEMAPS,
     **towns_sitemaps.SITEMAPS,
+    **support_sitemaps.SITEMAPS,
 }
 HOME_FIGURES = (
     towns_selectors.home_figures,

@@ -1,5 +1,5 @@
 """The six items of the MOT's October 2020 offer (source ``001_…``) were loaded as missions "planned in 2020"; they
-are services of the offer now (``support.Service``, loaded by ``manage.py load_content``), and their old mission
+are services of the offer now (``support.Service``, loaded by ``manage.py load_offer``), and their old mission
 pages redirect to the services' pages (``RetiredMission``, from the same fixture). Their mission records go."""
 
 from django.db import migrations

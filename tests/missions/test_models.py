@@ -12,7 +12,6 @@ from missions.models import Mission, MissionEvent, MissionPartner, Roadmap, Road
 from missions.services import missions_content_load, roadmap_duplicate
 from mot_portal.groups import EDITORS, VIEWERS
 from mot_portal.publishing import Status
-from projects.models import Booklet
 from tests.conftest import CONTENT_FILE, DATA_DIR, localized_url
 from tests.missions.fixtures import publish
 from tests.projects.test_models import PROJECTS_FILE, programme_file
@@ -118,7 +117,7 @@ def seeded():
 
 
 def test_seed_flash_mission_has_the_facts_of_the_source_and_nothing_more(seeded):
-    assert seeded == {"national_programmes": 1, "missions": 8}
+    assert seeded == {"national_programmes": 1, "missions": 2}
     flash = Mission.objects.get(slug="mission-flash-bouzonville-sierck-les-bains")
     assert flash.is_published
     assert (flash.kind, flash.progress, flash.national_programme.slug) == (
@@ -160,7 +159,7 @@ def test_seed_flash_mission_has_the_facts_of_the_source_and_nothing_more(seeded)
     assert Partner.objects.get(slug="cc-bouzonvillois-trois-frontieres").competence_level == "intermunicipal"
 
 
-def test_seed_experiment_and_the_2020_offer(seeded):
+def test_seed_experiment_and_no_2020_offer_item(seeded):
     experiment = Mission.objects.get(slug="experimentation-bassins-de-vie-transfrontaliers")
     assert experiment.cross_border_areas.count() == 5
     assert sorted(experiment.countries.values_list("code", flat=True)) == ["BE", "CH", "DE", "IT", "LU", "MC"]
@@ -180,27 +179,9 @@ def test_seed_experiment_and_the_2020_offer(seeded):
     assert events[3].is_planned
     assert all(e.start_date is None for e in events)  # no source gives a day
     assert list(experiment.workplan_actions.values_list("code", flat=True)) == ["3.4.2"]
-    offer = Mission.objects.filter(source_document__startswith="001_")
-    assert sorted(offer.values_list("kind", flat=True)) == [
-        "diagnostic",
-        "hotline",
-        "project_support",
-        "publication",
-        "training",
-        "webinar",
-    ]
-    assert all("3.1.1" in m.workplan_actions.values_list("code", flat=True) for m in offer)
-    assert not offer.filter(start_date__isnull=False).exists()
-    publication = offer.get(kind="publication")
-    assert publication.factsheets.count() == 8
-    assert publication.booklets.get() == Booklet.objects.get(slug="petites-villes-aux-frontieres")
-    webinars = offer.get(kind="webinar")
-    assert sorted(webinars.themes.values_list("slug", flat=True)) == [
-        "environment-biodiversity",
-        "health",
-        "mobility",
-        "risk-prevention",
-    ]
+    # The October 2020 offer items are services of the offer (support.Service), not missions.
+    assert not Mission.objects.filter(slug__startswith="pvd-").exists()
+    assert not Mission.objects.filter(progress="planned").exists()
     for mission in Mission.objects.all():
         assert mission.title_en
         assert mission.summary_en
@@ -209,11 +190,11 @@ def test_seed_experiment_and_the_2020_offer(seeded):
 
 
 def test_seed_load_is_idempotent_and_keeps_edits(seeded):
-    mission = Mission.objects.get(slug="pvd-formations")
+    mission = Mission.objects.get(slug="experimentation-bassins-de-vie-transfrontaliers")
     mission.summary_en = "<p>Edited.</p>"
     mission.save()
     assert missions_content_load(path=MISSIONS_FILE) == {"national_programmes": 0, "missions": 0}
-    assert Mission.objects.get(slug="pvd-formations").summary_en == "<p>Edited.</p>"
+    assert Mission.objects.get(slug=mission.slug).summary_en == "<p>Edited.</p>"
 
 
 def test_load_command_reports_a_bad_entry_and_writes_nothing(tmp_path, seeded):
@@ -233,7 +214,10 @@ def test_seed_pages_render_well_with_their_empty_fields(client, seeded, lang):
     from django.utils.html import escape
 
     listing = client.get(localized_url("missions:mission_list", lang)).content.decode()
-    assert "8 missions" in listing  # the same word in both languages
+    assert "2 missions" in listing  # the same word in both languages
+    # The October 2020 offer items are no longer listed as planned missions (they are the offer's services).
+    assert "/missions/pvd-" not in listing
+    assert ("Planned" if lang == "en" else "Prévue") not in listing
     for mission in Mission.objects.all():
         response = client.get(localized_url("missions:mission_detail", lang, slug=mission.slug))
         page = response.content.decode()
@@ -250,9 +234,10 @@ def test_seed_pages_render_well_with_their_empty_fields(client, seeded, lang):
     town = client.get(localized_url("towns:town_detail", lang, insee_code="57650")).content.decode()
     assert "/mission-flash-bouzonville-sierck-les-bains/" in town
     action = client.get(localized_url("workplan:node", lang, year=2025, code="3.1.1")).content.decode()
-    assert action.count('class="factsheet-card mission-card"') == 7  # the flash mission and the six offers
+    assert action.count('class="factsheet-card mission-card"') == 1  # the flash mission
     area = client.get(localized_url("towns:area_detail", lang, slug="eurodistrict-pamina")).content.decode()
     assert "/experimentation-bassins-de-vie-transfrontaliers/" in area
     partner = client.get(localized_url("towns:partner_detail", lang, slug="anct")).content.decode()
-    assert partner.count("/missions/pvd-") == 6
+    assert "/missions/pvd-" not in partner
+    assert "/mission-flash-bouzonville-sierck-les-bains/" in partner
     assert ("supporting partner" if lang == "en" else "partenaire en soutien") in partner

@@ -1,0 +1,1 @@
+from tests.support.fixtures import offer  # noqa: F401  (a fixture)
