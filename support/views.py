@@ -1,5 +1,5 @@
 """Pages of the MOT's offer (the catalogue of services and each service), the programme it serves, and the
-contact, legal notice, privacy and accessibility pages. The support request form is ``request_form``."""
+contact, legal notice, privacy and accessibility pages. The support request form is in ``support.request_views``."""
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
