@@ -84,3 +84,26 @@ def test_invalidation_does_not_grow_with_the_number_of_towns(rich):  # noqa: F81
     more_queries, more_pairs = _affected_queries()
     assert more_pairs == pairs
     assert more_queries == queries
+
+
+def test_every_dependency_of_the_diagnostic_refreshes_a_stored_one(rich):  # noqa: F811
+    """A change to any record of each declared dependency (of what the diagnostic shows) reaches the stored
+    diagnostic, and only it (tests/mot_portal/test_invalidation.py leaves this kind to this test)."""
+    from missions.models import NationalProgramme
+    from mot_portal import changes
+    from towns.documents import DIAGNOSTIC
+    from towns.models import DataImport
+
+    DataImport.objects.create(dataset="towns", checksum="0" * 64)
+    NationalProgramme.objects.create(slug="pvd", name="Petites villes de demain")
+    store(("diagnostic", rich["town"].pk))
+    for dependency in DIAGNOSTIC.depends_on:
+        records = dependency.model.objects.all()
+        if dependency.shown is not None:
+            records = records.filter(dependency.shown)
+        pk = records.values_list("pk", flat=True).first()
+        assert pk is not None, dependency.model
+        change_set = changes.ChangeSet()
+        change_set.saved[dependency.model] = {pk: set(dependency.fields) if dependency.fields else None}
+        assert registry.affected(change_set) >= {("diagnostic", rich["town"].pk)}, dependency.model
+        assert {p for p in registry.affected(change_set) if p[0] == "diagnostic"} == {("diagnostic", rich["town"].pk)}
