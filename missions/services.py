@@ -211,3 +211,43 @@ def _mission_create(entry: dict) -> Mission:
     if entry.get("publish"):
         mission_publication_change(mission=mission, status=Status.PUBLISHED)
     return mission
+
+
+DIAGNOSTIC_TITLES = {
+    "fr": "Diagnostic des opportunités transfrontalières — {town}",
+    "en": "Diagnostic of cross-border opportunities — {town}",
+}
+PVD_PROGRAMME = "petites-villes-de-demain"
+
+
+def _free_slug(base: str) -> str:
+    taken = set(Mission.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
+
+
+@transaction.atomic
+def mission_diagnostic_start(*, town: Town) -> Mission:
+    """Create a draft mission of kind "diagnostic" for ``town``, its scope prefilled from the portal's data: the
+    town, its intercommunality, the neighbouring countries within 100 km, the cross-border areas it belongs to and,
+    for a laureate, the Petites villes de demain programme. Not idempotent: each call creates a new draft (with a
+    free slug), for staff to write and publish through the missions workflow."""
+    from towns.selectors import town_border_neighbours
+
+    countries = [country for country, _km in town_border_neighbours(town=town)]
+    programme = NationalProgramme.objects.filter(slug=PVD_PROGRAMME).first() if town.is_pvd else None
+    fields = {
+        "slug": _free_slug(f"diagnostic-{town.insee_code}"),
+        "kind": Mission.Kind.DIAGNOSTIC,
+        "title_fr": DIAGNOSTIC_TITLES["fr"].format(town=town.name),
+        "title_en": DIAGNOSTIC_TITLES["en"].format(town=town.name),
+        "national_programme": programme,
+    }  # a new mission is a draft
+    return mission_create(
+        fields=fields,
+        towns=[town],
+        intercommunalities=[town.intercommunality] if town.intercommunality_id else [],
+        countries=countries,
+        cross_border_areas=list(town.cross_border_areas.all()),
+    )

@@ -1,7 +1,10 @@
 """Admin of the towns app for MOT staff: imported data is read-only, curated records are editable."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
@@ -145,6 +148,29 @@ class TownAdmin(PublicLinkMixin, ImportedDataAdmin):
     list_select_related = ["department", "border_country"]
     readonly_fields = ["public_link"]
     show_full_result_count = False
+    actions = ["start_expert_diagnostic"]
+
+    @admin.action(description=_("Start an expert diagnostic"), permissions=["add_mission"])
+    def start_expert_diagnostic(self, request, queryset):
+        """One draft mission of kind "diagnostic" per selected town (missions.services.mission_diagnostic_start):
+        the mission's change page for one town, links to each otherwise."""
+        from missions.services import mission_diagnostic_start
+
+        missions = [mission_diagnostic_start(town=town) for town in queryset.select_related("intercommunality")]
+        if len(missions) == 1:
+            return redirect("admin:missions_mission_change", missions[0].pk)
+        links = format_html_join(
+            ", ", '<a href="{}">{}</a>', ((reverse("admin:missions_mission_change", args=[m.pk]), m) for m in missions)
+        )
+        self.message_user(
+            request,
+            format_html(_("{count} draft diagnostic missions created: {links}"), count=len(missions), links=links),
+            messages.SUCCESS,
+        )
+        return None
+
+    def has_add_mission_permission(self, request) -> bool:
+        return request.user.has_perm("missions.add_mission")
 
 
 @admin.register(Partner)

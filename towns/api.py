@@ -24,6 +24,7 @@ from mot_portal.rest import (
     absolute_url,
 )
 from towns import maps, selectors, services
+from towns.diagnostic import diagnostic_build
 from towns.filters import (
     CrossBorderAreaFilter,
     IntercommunalityFilter,
@@ -250,6 +251,123 @@ class TownDetailSerializer(TownSerializer):
         return NearbyLocalitySerializer(selectors.town_nearest_localities(town=town), many=True).data
 
 
+class DiagnosticCountrySerializer(serializers.Serializer):
+    code = serializers.CharField(source="country.code", help_text="ISO alpha-2 code of the neighbouring country.")
+    name = serializers.CharField(source="country.name", help_text="Name of the country in the requested language.")
+    distance_km = serializers.FloatField(
+        help_text="Geodesic distance from the town's centroid to that land border, km."
+    )
+
+
+class DiagnosticAreaSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="area.slug", help_text="Identifier of the area in /api/v1/areas/.")
+    name = serializers.CharField(source="area.name", help_text="Name of the area in the requested language.")
+    relation = serializers.ChoiceField(
+        choices=["town", "epci", "near"],
+        help_text="town: the town is a member; epci: another town of its intercommunality is; near: a member town "
+        "lies within 15 km.",
+    )
+    distance_km = serializers.FloatField(allow_null=True, help_text="For near: distance to that member town, km.")
+    via_town = serializers.CharField(help_text="For epci and near: the member town that links the area; else empty.")
+
+
+class DiagnosticPartnerSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="partner.slug", help_text="Identifier of the partner in /api/v1/partners/.")
+    name = serializers.CharField(source="partner.name", help_text="Name of the partner in the requested language.")
+    country = serializers.CharField(source="partner.country.code", help_text="ISO alpha-2 code of its country.")
+    competence_level = serializers.CharField(source="partner.competence_level", help_text="Its competence level.")
+    relations = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="How it is linked: town (works with the town), epci (its intercommunality), area (a published "
+        "factsheet of one of its areas).",
+    )
+
+
+class DiagnosticFactsheetSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="factsheet.slug", help_text="Identifier of the factsheet.")
+    title = serializers.CharField(source="factsheet.title", help_text="Title in the requested language.")
+    takes_part = serializers.BooleanField(help_text="The town takes part in the project.")
+    countries = serializers.SerializerMethodField(help_text="Countries of the town's borders the factsheet is on.")
+    area = serializers.CharField(source="area.slug", allow_null=True, help_text="Slug of the town's area it is in.")
+    themes = serializers.SerializerMethodField(help_text="Slugs of the town's themes it is on.")
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_countries(self, entry) -> list[str]:
+        return [c.code for c in entry.countries]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_themes(self, entry) -> list[str]:
+        return [t.slug for t in entry.themes]
+
+
+class DiagnosticMissionSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="mission.slug", help_text="Identifier of the mission.")
+    title = serializers.CharField(source="mission.title", help_text="Title in the requested language.")
+    kind = serializers.CharField(source="mission.kind", help_text="Kind of mission.")
+    relation = serializers.ChoiceField(
+        choices=["town", "epci", "department"],
+        help_text="It covers the town, its intercommunality, or another town or intercommunality of its department.",
+    )
+
+
+class DiagnosticWorkItemSerializer(serializers.Serializer):
+    year = serializers.IntegerField(source="item.programme.year", help_text="Year of the work programme.")
+    code = serializers.CharField(source="item.code", help_text="Code of the item in the programme.")
+    kind = serializers.CharField(source="item.kind", help_text="action or line.")
+    text = serializers.CharField(source="item.text", help_text="Text of the item.")
+    small_towns = serializers.BooleanField(help_text="Its text names small towns (petites villes, PVD).")
+    themes = serializers.ListField(child=serializers.CharField(), help_text="Matching Cross-border Deal themes.")
+
+
+class DiagnosticPeerSerializer(serializers.Serializer):
+    insee_code = serializers.CharField(source="town.insee_code", help_text="INSEE code of the peer town.")
+    name = serializers.CharField(source="town.name", help_text="Name of the peer town.")
+    distance_km = serializers.FloatField(help_text="Geodesic distance between the centroids, km.")
+
+
+class DiagnosticSerializer(serializers.Serializer):
+    """A town's generated diagnostic of cross-border opportunities (towns.diagnostic): only published records."""
+
+    insee_code = serializers.CharField(source="town.insee_code", help_text="INSEE code of the town.")
+    name = serializers.CharField(source="town.name", help_text="Name of the town.")
+    is_pvd = serializers.BooleanField(source="town.is_pvd", help_text="Petites villes de demain laureate.")
+    as_of = serializers.DateField(allow_null=True, help_text="Date of the portal's latest data import.")
+    neighbours = DiagnosticCountrySerializer(many=True, help_text="Land borders within 100 km, nearest first.")
+    nearest_localities = NearbyLocalitySerializer(
+        source="localities", many=True, help_text="The 8 nearest localities across the border within 30 km (GeoNames)."
+    )
+    areas = DiagnosticAreaSerializer(many=True, help_text="Cross-border areas the town belongs to or lies near.")
+    partners = serializers.SerializerMethodField(help_text="Partners linked to the town, its EPCI or its areas.")
+    themes = serializers.SerializerMethodField(help_text="Slugs of the town's themes (published factsheets, missions).")
+    factsheets = DiagnosticFactsheetSerializer(many=True, help_text="Published factsheets listed, with why.")
+    missions = DiagnosticMissionSerializer(
+        many=True, help_text="Published missions covering the town, EPCI, department."
+    )
+    work_items = DiagnosticWorkItemSerializer(many=True, help_text="Items of published work programmes listed.")
+    epci_pvd_towns = serializers.SerializerMethodField(help_text="INSEE codes of the other PVD towns of its EPCI.")
+    border_peers = DiagnosticPeerSerializer(many=True, help_text="The 5 nearest PVD towns on the same border.")
+    url = serializers.SerializerMethodField(help_text="The diagnostic's page.")
+
+    @extend_schema_field(DiagnosticPartnerSerializer(many=True))
+    def get_partners(self, diagnostic) -> list[dict]:
+        entries = [entry for group in diagnostic.partner_groups for entry in group.partners]
+        return DiagnosticPartnerSerializer(entries, many=True).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_themes(self, diagnostic) -> list[str]:
+        return [theme.slug for theme in diagnostic.themes]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_epci_pvd_towns(self, diagnostic) -> list[str]:
+        return [town.insee_code for town in diagnostic.epci_pvd_towns]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, diagnostic) -> str:
+        url = reverse("towns:town_diagnostic", kwargs={"insee_code": diagnostic.town.insee_code})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
 class PartnerSerializer(NamedRecordSerializer):
     services = (services.partner_create, services.partner_update, "partner")
     country = CodeRelatedField(
@@ -444,6 +562,21 @@ class TownViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
         query.is_valid(raise_exception=True)
         towns = selectors.town_suggestions(query=query.validated_data["q"])
         return Response(TownSuggestionSerializer(towns, many=True, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="Diagnostic of cross-border opportunities",
+        description="The town's first diagnostic, generated from the portal's published data (what its page and "
+        "PDF show): borders, localities across the border, areas, partners, factsheets, missions, work programme "
+        "items and peers. Nothing is an assessment or a score.",
+        responses=DiagnosticSerializer,
+        filters=False,
+        parameters=[OpenApiParameter("page", exclude=True)],
+    )
+    @action(detail=True, methods=["get"], url_path="diagnostic", pagination_class=None, filter_backends=[])
+    def diagnostic(self, request, insee_code=None):
+        town = self.get_object()
+        data = DiagnosticSerializer(diagnostic_build(town=town), context=self.get_serializer_context()).data
+        return Response(data)
 
     def get_serializer_class(self):
         # The nearest localities cost one query per town: on the detail only, never on a list page.

@@ -8,5 +8,8 @@ class TownsConfig(AppConfig):
 
     def ready(self) -> None:
         from mot_portal import changes
+        from mot_portal.documents import registry
+        from towns import documents
 
         changes.track(self.get_models())
+        registry.register(*documents.KINDS)

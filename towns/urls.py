@@ -12,6 +12,7 @@ app_name = "towns"
 urlpatterns = [
     path(_("towns/"), views.town_list, name="town_list"),
     path(_("towns/<insee:insee_code>/"), views.town_detail, name="town_detail"),
+    path(_("towns/<insee:insee_code>/diagnostic/"), views.town_diagnostic, name="town_diagnostic"),
     path(_("intercommunalities/<siren:siren>/"), views.intercommunality_detail, name="intercommunality_detail"),
     path(_("partners/"), views.partner_list, name="partner_list"),
     path(_("partners/<slug:slug>/"), views.partner_detail, name="partner_detail"),

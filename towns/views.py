@@ -17,6 +17,7 @@ from projects.models import Factsheet, FactsheetTown
 from projects.selectors import town_factsheets
 from towns import maps, selectors
 from towns.api import TOWNS_EXPORT
+from towns.diagnostic import diagnostic_build, diagnostic_map
 from towns.filters import TownPageFilter
 from towns.models import Country, CrossBorderArea, Intercommunality, Partner, Town
 from towns.search import named_exactly, search_order
@@ -122,6 +123,18 @@ def town_detail(request: HttpRequest, insee_code: str) -> HttpResponse:
             "missions": town_missions(town=town),
             "map": _town_map(town, areas),
         },
+    )
+
+
+def town_diagnostic(request: HttpRequest, insee_code: str) -> HttpResponse:
+    """The town's generated diagnostic of cross-border opportunities (``towns.diagnostic``), with its map."""
+    try:
+        town = selectors.town_get(insee_code=insee_code)
+    except Town.DoesNotExist:
+        raise Http404 from None
+    result = diagnostic_build(town=town)
+    return render(
+        request, "towns/town_diagnostic.html", {"town": town, "diagnostic": result, "map": diagnostic_map(result)}
     )
 
 

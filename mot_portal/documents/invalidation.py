@@ -57,6 +57,8 @@ def queue_refresh(pairs: set[tuple[str, int]]) -> None:
     concerned = set(stored.values_list("kind", "object_id")) & pairs
     if create:
         for kind in kinds:
+            if registry.get(kind).refresh_stored_only:
+                continue
             ids = [object_id for name, object_id in pairs if name == kind]
             public = registry.get(kind).public().filter(Q(pk__in=ids)).values_list("pk", flat=True)
             concerned.update((kind, object_id) for object_id in public)

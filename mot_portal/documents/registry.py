@@ -70,6 +70,12 @@ class Dependency:
         itself)."""
         pks = list(pks)
         manager = kind.model._base_manager
+        if kind.refresh_stored_only:
+            # Only the objects that have a stored document: what the others show is read when they are asked for.
+            from mot_portal.documents.models import StoredDocument
+
+            stored = StoredDocument.objects.filter(kind=kind.name).exclude(status=StoredDocument.State.WITHDRAWN)
+            manager = manager.filter(pk__in=stored.values("object_id"))
         if self.everywhere is not False:
             shown = self.model._base_manager.filter(pk__in=pks)
             if self.everywhere is not True and not shown.filter(self.everywhere).exists():
@@ -104,6 +110,10 @@ class DocumentKind:
     context: Callable[[Model], dict]  # the template's context, built in the document's language
     title: Callable[[Model], str]  # in the active language
     depends_on: tuple[Dependency, ...] = field(default_factory=tuple)
+    # True for a kind of which every one of many objects may have documents (a diagnostic per commune): an edit
+    # refreshes only the documents already stored, found from the stored rows, never by going through all the
+    # objects; none is prepared in advance (``PDF_RENDER_ON_PUBLISH`` does not apply).
+    refresh_stored_only: bool = False
 
     def get_public(self, object_id: int) -> Model:
         try:

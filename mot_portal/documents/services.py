@@ -500,7 +500,7 @@ def documents_refresh(*, pairs: Iterable[tuple[str, int]], create: bool = False)
 def _refresh_object(spec: DocumentKind, object_id: int, *, create: bool) -> list[StoredDocument]:
     stored = StoredDocument.objects.select_for_update().filter(kind=spec.name, object_id=object_id)
     documents = {document.language: document for document in stored}
-    if create:
+    if create and not spec.refresh_stored_only:
         languages = LANGUAGES
     else:
         languages = tuple(code for code in LANGUAGES if code in documents and documents[code].status != State.WITHDRAWN)
