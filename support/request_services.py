@@ -183,13 +183,17 @@ def support_requests_pending_emails(*, older_than: datetime.timedelta) -> QueryS
 
 # --- Triage -----------------------------------------------------------------------------------------------------
 
+# The statuses that end a request's handling: closed_at is set, and the retention period runs from it.
+FINISHED = (SupportRequest.State.CLOSED, SupportRequest.State.MISSION_CREATED)
+
 
 @transaction.atomic
 def support_request_update(*, request: SupportRequest, fields: dict[str, Any]) -> SupportRequest:
     """Change a request's triage (status, assignment, notes…). ``closed_at`` follows the status: set when it
-    becomes closed (the retention period starts), cleared when it is reopened."""
+    becomes closed or turned into a mission (its handling is over: the retention period starts), cleared when it
+    is reopened."""
     status = fields.get("status", request.status)
-    if status == SupportRequest.State.CLOSED:
+    if status in FINISHED:
         fields = {**fields, "closed_at": request.closed_at or timezone.now()}
     else:
         fields = {**fields, "closed_at": None}
@@ -284,9 +288,10 @@ def requester_data_json(*, emails: list[str]) -> str:
 
 
 def support_requests_expired(*, now: datetime.datetime | None = None) -> QuerySet[SupportRequest]:
-    """Closed requests whose retention period (``SUPPORT_REQUEST_RETENTION_DAYS`` after closing) is over."""
+    """Finished requests (closed, or turned into a mission) whose retention period (``SUPPORT_REQUEST_RETENTION_DAYS``
+    after closing) is over. The mission keeps no personal data: it only linked back to the request."""
     limit = (now or timezone.now()) - datetime.timedelta(days=settings.SUPPORT_REQUEST_RETENTION_DAYS)
-    return SupportRequest.objects.filter(status=SupportRequest.State.CLOSED, closed_at__lt=limit)
+    return SupportRequest.objects.filter(status__in=FINISHED, closed_at__lt=limit)
 
 
 @transaction.atomic

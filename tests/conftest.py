@@ -113,25 +113,35 @@ def real_data(django_db_setup, django_db_blocker):
             model.objects.all().delete()
 
 
+def staff_group(name: str):
+    """The staff group ``name`` as the data migrations made it; granted again when a transactional test (a browser
+    test) flushed the database, which keeps the permissions (post_migrate) but not the groups."""
+    from django.contrib.auth.models import Group, Permission
+
+    from mot_portal.groups import STAFF_GRANTS, staff_groups_grant, support_group_grant
+
+    if not Group.objects.filter(name=name).exists():
+        for app_label, models in STAFF_GRANTS:
+            staff_groups_grant(Group, Permission, app_label, models)
+        support_group_grant(Group, Permission)
+    return Group.objects.get(name=name)
+
+
 @pytest.fixture
 def staff_editor(django_user_model):
-    from django.contrib.auth.models import Group
-
     from mot_portal.groups import EDITORS
 
     user = django_user_model.objects.create_user("editor", password="a-long-test-password-1", is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
+    user.groups.add(staff_group(EDITORS))
     return user
 
 
 @pytest.fixture
 def staff_viewer(django_user_model):
-    from django.contrib.auth.models import Group
-
     from mot_portal.groups import VIEWERS
 
     user = django_user_model.objects.create_user("viewer", password="a-long-test-password-2", is_staff=True)
-    user.groups.add(Group.objects.get(name=VIEWERS))
+    user.groups.add(staff_group(VIEWERS))
     return user
 
 

@@ -2,24 +2,16 @@
 
 from django.db import migrations, models
 
-from mot_portal.groups import SUPPORT
+from mot_portal.groups import support_group_grant
 
 
 def grant(apps, schema_editor):
-    """The "Support" group triages support requests (personal data): every permission on them, and a view of the
-    services they name. Editors and viewers get none: a request is seen only by staff given this group."""
     from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config("support")
     app_config.models_module = True  # create_permissions skips migration stubs otherwise (see mot_portal.groups)
     create_permissions(app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=SUPPORT)
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="support", content_type__model="supportrequest"),
-        *Permission.objects.filter(content_type__app_label="support", codename="view_service"),
-    )
+    support_group_grant(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 class Migration(migrations.Migration):

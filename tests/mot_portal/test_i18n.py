@@ -46,3 +46,17 @@ def test_catalogue_covers_every_string_in_the_code(tmp_path, settings, monkeypat
     catalogue = polib.pofile(str(locale_copy / "fr" / "LC_MESSAGES" / "django.po"))
     assert [e.msgid for e in catalogue.untranslated_entries()] == []
     assert [e.msgid for e in catalogue.fuzzy_entries()] == []
+
+
+ESCAPED_QUOTE_IN_TRANSLATE = re.compile(r"""\{%\s*translate\s+"(?:[^"\\]|\\.)*\\"[^%]*%\}""")
+
+
+def test_no_escaped_quote_inside_a_translate_tag():
+    """xgettext cuts a {% translate "…" %} string at an escaped quote: the catalogue then holds a truncated msgid
+    and the page shows the English text in French. Typographic quotes (“ ”) are used instead."""
+    offending = [
+        f"{path.relative_to(settings.BASE_DIR)}: {match.group(0)[:80]}"
+        for path in sorted((settings.BASE_DIR / "templates").rglob("*.html"))
+        for match in ESCAPED_QUOTE_IN_TRANSLATE.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert offending == []

@@ -239,3 +239,18 @@ def test_unknown_or_draft_service_addresses_stay_404(client, offer):
     assert client.get("/api/v1/missions/ancienne-mission/").status_code == 404
     # A live mission is never redirected.
     assert client.get(offer.flash.get_absolute_url()).status_code == 200
+
+
+def test_editors_change_the_offer_viewers_read_it(client, offer, staff_editor, staff_viewer):
+    service = Service.objects.first()
+    change = f"/fr/admin/support/service/{service.pk}/change/"
+    client.force_login(staff_editor)
+    assert client.get("/fr/admin/support/service/").status_code == 200
+    assert client.get("/fr/admin/support/service/add/").status_code == 200
+    client.force_login(staff_viewer)
+    assert client.get(change).status_code == 200  # read-only view
+    assert client.get("/fr/admin/support/service/add/").status_code == 403
+    # Neither sees the support requests (personal data: the Support group only).
+    for user in (staff_editor, staff_viewer):
+        client.force_login(user)
+        assert client.get("/fr/admin/support/supportrequest/").status_code == 403

@@ -13,6 +13,7 @@ from missions.models import Mission
 from mot_portal.groups import EDITORS, SUPPORT, VIEWERS
 from mot_portal.publishing import Status
 from support.models import SupportRequest
+from tests.conftest import staff_group
 from tests.support.form.conftest import support_request
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ CHANGELIST = "admin:support_supportrequest_changelist"
 @pytest.fixture
 def triager(django_user_model):
     user = django_user_model.objects.create_user("triager", password="a-long-test-password-3", is_staff=True)
-    user.groups.add(Group.objects.get(name=SUPPORT), Group.objects.get(name=EDITORS))
+    user.groups.add(staff_group(SUPPORT), staff_group(EDITORS))
     return user
 
 
@@ -91,6 +92,7 @@ def test_create_draft_mission_action(client, triager, places, offer):
     assert mission.summary_fr in ("", None)
     request.refresh_from_db()
     assert request.status == SupportRequest.State.MISSION_CREATED
+    assert request.closed_at is not None  # its handling is over: the retention period runs
     assert request.mission == mission
     # A draft: not public.
     assert client.logout() is None
@@ -129,17 +131,18 @@ def test_purge_deletes_only_old_closed_requests(places, settings, capsys):
     old = timezone.now() - datetime.timedelta(days=400)
     recent = timezone.now() - datetime.timedelta(days=10)
     expired = support_request(places["givet"], status="closed", closed_at=old)
+    turned_into_a_mission = support_request(places["givet"], status="mission_created", closed_at=old)
     kept = [
         support_request(places["givet"], status="closed", closed_at=recent),
         support_request(places["givet"], status="answered"),
         support_request(places["givet"], status="new"),
     ]
     call_command("purge_support_requests", "--dry-run")
-    assert "1 closed support requests" in capsys.readouterr().out
+    assert "2 closed support requests" in capsys.readouterr().out
     assert SupportRequest.objects.filter(pk=expired.pk).exists()
     call_command("purge_support_requests")
-    assert "1 closed support requests" in capsys.readouterr().out
-    assert not SupportRequest.objects.filter(pk=expired.pk).exists()
+    assert "2 closed support requests" in capsys.readouterr().out
+    assert not SupportRequest.objects.filter(pk__in=[expired.pk, turned_into_a_mission.pk]).exists()
     assert SupportRequest.objects.filter(pk__in=[k.pk for k in kept]).count() == 3
 
 
