@@ -70,3 +70,14 @@ def support_request(town, **fields) -> SupportRequest:
         **fields,
     }
     return SupportRequest.objects.create(town=town, **values)
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_here(monkeypatch):
+    """The e-mail tasks run in this process when queued (after commit), as on the embedded default, even where a
+    broker is configured (CI): these tests are about what is sent; the queue itself is the documents' tests'."""
+    from celery.app.task import Task
+
+    monkeypatch.setattr(
+        Task, "apply_async", lambda task, args=None, kwargs=None, **options: task.apply(args=args, kwargs=kwargs)
+    )
