@@ -90,7 +90,10 @@ def test_legal_notice_shows_what_settings_give_and_nothing_else(client, settings
     settings.MOT_CONTACT = {"address": "", "phone": "", "email": ""}
     settings.MOT_LEGAL = {"publication_director": "", "host": "", "host_address": ""}
     html = client.get(localized_url("support:legal_notice", "en")).content.decode()
-    assert "Mission Opérationnelle Transfrontalière (MOT), an association" in html
+    assert "Mission Opérationnelle Transfrontalière (MOT), an association under the French law of 1901" in html
+    # The legal form is a public fact the seeds do not give: its sources are cited.
+    assert 'href="https://www.espaces-transfrontaliers.org/en/a-propos/lamot"' in html
+    assert 'href="https://transfrontier.eu/members/mot-mission-operationnelle-transfrontaliere/"' in html
     assert "Publication director" not in html
     assert "Hosting" not in html
     assert "https://www.etalab.gouv.fr/licence-ouverte-open-licence/" in html
