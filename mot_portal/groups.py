@@ -2,6 +2,8 @@
 migrations."""
 
 EDITORS = "Editors"
+# Editors who also publish, unpublish and send back (editorial.publish_content; see editorial.workflow).
+REVIEWERS = "Reviewers"
 VIEWERS = "Viewers"
 # Staff who triage the support requests (personal data): only they see them (support migration 0004).
 SUPPORT = "Support"
@@ -26,12 +28,26 @@ def grant_app_permissions(apps, schema_editor, app_label: str, models: tuple[str
 def staff_groups_grant(Group, Permission, app_label: str, models: tuple[str, ...] | None = None) -> None:
     """The grants themselves, on existing permissions (migrations, and tests whose database was flushed)."""
     editors, _ = Group.objects.get_or_create(name=EDITORS)
+    reviewers, _ = Group.objects.get_or_create(name=REVIEWERS)
     viewers, _ = Group.objects.get_or_create(name=VIEWERS)
     permissions = Permission.objects.filter(content_type__app_label=app_label)
     if models is not None:
         permissions = permissions.filter(content_type__model__in=models)
     editors.permissions.add(*permissions)
+    reviewers.permissions.add(*permissions)
     viewers.permissions.add(*permissions.filter(codename__startswith="view_"))
+
+
+def editorial_groups_grant(Group, Permission) -> None:
+    """The editorial app: every staff group reads the publication log; reviewers publish (editorial migration 0002
+    and ``tests.conftest``)."""
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in (EDITORS, REVIEWERS, VIEWERS)}
+    views = Permission.objects.filter(content_type__app_label="editorial", codename__startswith="view_")
+    for group in groups.values():
+        group.permissions.add(*views)
+    groups[REVIEWERS].permissions.add(
+        *Permission.objects.filter(content_type__app_label="editorial", codename="publish_content")
+    )
 
 
 def support_group_grant(Group, Permission) -> None:

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "mot_portal.login_protection.LoginProtectionConfig",  # django-axes
     "rest_framework_api_key",
+    "django_prose_editor",
+    "reversion",
+    "import_export",
     "mot_portal",
     "mot_portal.apikeys",
     "mot_portal.documents",
@@ -69,6 +72,7 @@ INSTALLED_APPS = [
     "workplan",
     "missions",
     "support",
+    "editorial",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +87,8 @@ MIDDLEWARE = [
     "mot_portal.middleware.AdminQueryGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request's user acts in the publication workflow (who may publish is checked where it happens).
+    "editorial.workflow.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -619,6 +625,10 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 SUPPORT_REQUEST_RECIPIENTS = env_list("SUPPORT_REQUEST_RECIPIENTS", "")
 # The portal's public address (e.g. https://portal.example.org), for the admin link in the staff notification.
 PORTAL_URL = os.environ.get("PORTAL_URL", "").rstrip("/")
+# Who is told when content is submitted for review (comma-separated e-mails); empty: every active reviewer (a user
+# holding editorial.publish_content) with an e-mail address. Authors are told when their submission is published
+# or sent back.
+EDITORIAL_REVIEW_RECIPIENTS = env_list("EDITORIAL_REVIEW_RECIPIENTS", "")
 # Submissions of the "Ask the MOT" form (support.request_views), counted in the "throttle" cache: per client
 # address and per e-mail address ("<n>/<second|minute|hour|day>"). Over either: 429, nothing stored.
 SUPPORT_REQUEST_RATE_IP = os.environ.get("SUPPORT_REQUEST_RATE_IP", "5/hour")

@@ -118,12 +118,13 @@ def staff_group(name: str):
     test) flushed the database, which keeps the permissions (post_migrate) but not the groups."""
     from django.contrib.auth.models import Group, Permission
 
-    from mot_portal.groups import STAFF_GRANTS, staff_groups_grant, support_group_grant
+    from mot_portal.groups import STAFF_GRANTS, editorial_groups_grant, staff_groups_grant, support_group_grant
 
     if not Group.objects.filter(name=name).exists():
         for app_label, models in STAFF_GRANTS:
             staff_groups_grant(Group, Permission, app_label, models)
         support_group_grant(Group, Permission)
+        editorial_groups_grant(Group, Permission)
     return Group.objects.get(name=name)
 
 
@@ -133,6 +134,17 @@ def staff_editor(django_user_model):
 
     user = django_user_model.objects.create_user("editor", password="a-long-test-password-1", is_staff=True)
     user.groups.add(staff_group(EDITORS))
+    return user
+
+
+@pytest.fixture
+def staff_reviewer(django_user_model):
+    from mot_portal.groups import REVIEWERS
+
+    user = django_user_model.objects.create_user(
+        "reviewer", password="a-long-test-password-3", is_staff=True, email="reviewer@example.org"
+    )
+    user.groups.add(staff_group(REVIEWERS))
     return user
 
 

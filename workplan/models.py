@@ -67,7 +67,9 @@ class ProgrammeQuerySet(models.QuerySet):
 
 class Programme(models.Model):
     class Status(models.TextChoices):
+        # The shared workflow's statuses (mot_portal.publishing.Status), kept here for the existing code.
         DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
         PUBLISHED = "published", _("Published")
 
     year = models.PositiveSmallIntegerField(

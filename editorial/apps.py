@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EditorialConfig(AppConfig):
+    """Staff tooling shared by the content apps: the review workflow's log and roles, sources, history, the
+    translation status, bulk import and export."""
+
+    name = "editorial"
+    verbose_name = _("Editorial work")
