@@ -3,13 +3,14 @@ translation status."""
 
 from django.contrib import admin, messages
 from django.db.models import Model
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
 from mot_portal.documents.admin import RenderDocumentsMixin
-from mot_portal.publishing import Status, is_published, status_change_many
+from mot_portal.publishing import Status, is_published, status_change, status_change_many
 
 
 class PublicLinkMixin:
@@ -44,26 +45,99 @@ class PreviewMixin:
 
 
 class StatusActionsMixin:
-    """Actions that move the selected records through draft → in review → published, in one transaction
-    (through the shared status service: publishing prepares documents, unpublishing withdraws them)."""
+    """The publication workflow in the admin, the same on the edit form and in the list:
 
-    actions = ["mark_draft", "mark_in_review", "mark_published"]
+    - the edit form shows the record's status, its recent publication steps and one button per transition the
+      user may make (``editorial.workflow``: editors submit, reviewers publish, unpublish and send back, with a
+      comment), which saves the form and then makes the transition, in one transaction;
+    - list actions move the selected records, all or none (a transition the user may not make changes nothing).
+
+    Both go through the shared status service (``mot_portal.publishing.status_change``): publishing prepares
+    documents, unpublishing withdraws them, every step is logged and told by e-mail after commit."""
+
+    actions = ["mark_in_review", "mark_published", "mark_draft"]
+    change_form_template = "admin/editorial/workflow_change_form.html"
+
+    def has_publish_permission(self, request) -> bool:
+        from editorial.workflow import is_reviewer
+
+        return self.has_change_permission(request) and is_reviewer(request.user)
 
     def _move(self, request, queryset, status: str) -> None:
-        count = status_change_many(objs=list(queryset), status=status)
+        from mot_portal.publishing import TransitionNotAllowed
+
+        try:
+            count = status_change_many(objs=list(queryset), status=status, user=request.user)
+        except TransitionNotAllowed as exc:
+            self.message_user(request, _("Nothing was changed: %(reason)s") % {"reason": exc}, messages.ERROR)
+            return
         self.message_user(request, _("%(count)d record(s) updated.") % {"count": count}, messages.SUCCESS)
 
-    @admin.action(description=_("Move to draft"), permissions=["change"])
+    @admin.action(description=_("Move back to draft (unpublish, send back)"), permissions=["change"])
     def mark_draft(self, request, queryset):
         self._move(request, queryset, Status.DRAFT)
 
-    @admin.action(description=_("Send for review"), permissions=["change"])
+    @admin.action(description=_("Submit for review"), permissions=["change"])
     def mark_in_review(self, request, queryset):
         self._move(request, queryset, Status.IN_REVIEW)
 
-    @admin.action(description=_("Publish"), permissions=["change"])
+    @admin.action(description=_("Publish"), permissions=["publish"])
     def mark_published(self, request, queryset):
         self._move(request, queryset, Status.PUBLISHED)
+
+    # The edit form's buttons.
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        from editorial.models import WorkflowEvent
+        from editorial.workflow import transitions_for
+
+        if obj is not None and obj.pk:
+            context["workflow_transitions"] = transitions_for(request.user, obj)
+            context["workflow_status"] = obj.get_status_display()
+            context["workflow_events"] = list(
+                WorkflowEvent.objects.filter(
+                    content_type__app_label=obj._meta.app_label,
+                    content_type__model=obj._meta.model_name,
+                    object_id=str(obj.pk),
+                ).select_related("user")[:5]
+            )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        target = request.POST.get("_transition") if request.method == "POST" else None
+        if target and object_id:
+            from editorial.workflow import transitions_for
+
+            obj = self.get_object(request, admin.utils.unquote(object_id))
+            if obj is None or target not in {value for value, _label in transitions_for(request.user, obj)}:
+                # Checked before anything is saved: a stale page or a forged button changes nothing.
+                self.message_user(request, _("You may not make this change of status."), messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        target = request.POST.get("_transition")
+        if target:
+            # After the record and its rows are saved, in the admin's transaction: the transition sees the edit.
+            from django.core.exceptions import ValidationError
+            from django.db import transaction
+
+            try:
+                with transaction.atomic():
+                    status_change(
+                        obj=obj, status=target, user=request.user, comment=request.POST.get("_transition_comment", "")
+                    )
+            except ValidationError as exc:
+                message = _("Saved, but the status did not change: %(reasons)s") % {"reasons": " ".join(exc.messages)}
+                self.message_user(request, message, messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+            self.message_user(
+                request,
+                _("“%(record)s” is now: %(status)s.") % {"record": obj, "status": obj.get_status_display()},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_change(request, obj)
 
 
 def missing_english(obj, fields: tuple[str, ...]) -> list[str]:

@@ -1,15 +1,14 @@
 """Admin of the work programme: the programme with its axes, each node with the items under it."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationTabularInline
 
-from mot_portal.admin import PublicLinkMixin
+from mot_portal.admin import PublicLinkMixin, StatusActionsMixin
 from mot_portal.documents.admin import RenderDocumentsMixin
 from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem
-from workplan.services import programme_publication_change
 
 
 class ChildForm(forms.ModelForm):
@@ -66,13 +65,13 @@ class AxisInline(ChildInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(PublicLinkMixin, RenderDocumentsMixin, TabbedDjangoJqueryTranslationAdmin):
+class ProgrammeAdmin(StatusActionsMixin, PublicLinkMixin, RenderDocumentsMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["year", "title", "as_of", "status", "item_count"]
     list_filter = ["status"]
     search_fields = ["title_fr", "title_en", "year"]
     readonly_fields = ["status", "public_link"]  # published and withdrawn by the actions (the publication service)
     inlines = [AxisInline]
-    actions = ["publish", "unpublish", *RenderDocumentsMixin.actions]
+    actions = ["mark_in_review", "publish", "unpublish", *RenderDocumentsMixin.actions]
     document_kind = "programme"
 
     def get_queryset(self, request):
@@ -82,17 +81,14 @@ class ProgrammeAdmin(PublicLinkMixin, RenderDocumentsMixin, TabbedDjangoJqueryTr
     def item_count(self, obj) -> int:
         return obj.item_count
 
-    @admin.action(description=_("Publish the selected programmes"), permissions=["change"])
+    # The shared workflow's actions (StatusActionsMixin), under the names they had.
+    @admin.action(description=_("Publish the selected programmes"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._publication(request, queryset, Programme.Status.PUBLISHED)
+        self._move(request, queryset, Programme.Status.PUBLISHED)
 
-    @admin.action(description=_("Unpublish the selected programmes"), permissions=["change"])
+    @admin.action(description=_("Unpublish the selected programmes"), permissions=["publish"])
     def unpublish(self, request, queryset):
-        self._publication(request, queryset, Programme.Status.DRAFT)
-
-    def _publication(self, request, queryset, status: str) -> None:
-        count = programme_publication_change(programmes=list(queryset), status=status)
-        self.message_user(request, _("%(count)d record(s) updated.") % {"count": count}, messages.SUCCESS)
+        self._move(request, queryset, Programme.Status.DRAFT)
 
 
 class ProgrammeYearFilter(admin.SimpleListFilter):
