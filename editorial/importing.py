@@ -39,12 +39,13 @@ from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.encoding import force_str
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.fields import Field
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.resources import Diff
 from import_export.results import Error, RowResult
 
 SEPARATOR = ";"
@@ -172,10 +173,14 @@ class RolesWidget(widgets.Widget):
         found = {}
         for item in _items(value):
             key, _colon, role = item.rpartition(ROLE_SEPARATOR) if ROLE_SEPARATOR in item else (item, "", "")
+            if not key.strip():
+                raise ValueError(
+                    gettext("no %(what)s before the colon in '%(item)s'") % {"what": self.records.label, "item": item}
+                )
             record = self.records.lookup(key.strip(), row)
             role = role.strip()
             if role:
-                role = choice_value(self.role_choices, role, column_label=gettext("role"))
+                role = choice_value(self.role_choices, role, column_label=pgettext("import", "role"))
             elif self.role_required:
                 raise ValueError(
                     gettext("no role for '%(value)s': write it after a colon, e.g. %(example)s")
@@ -208,6 +213,24 @@ class RelationField(Field):
 # --- Resources ------------------------------------------------------------------------------------------------------
 
 
+class DiffCells(list):
+    """The preview's cells of a row, with the columns whose value changes (``changed``), named in the preview."""
+
+    changed: list[str]
+
+
+class ColumnsDiff(Diff):
+    def __init__(self, resource, instance, new):
+        super().__init__(resource, instance, new)
+        self.headers = resource.get_diff_headers()
+
+    def as_html(self):
+        cells = DiffCells(super().as_html())
+        changed = [h for h, left, right in zip(self.headers, self.left, self.right, strict=False) if left != right]
+        cells.changed = [] if self.new else changed
+        return cells
+
+
 class ImportRowError(Exception):
     pass
 
@@ -221,6 +244,7 @@ class ServiceResource(resources.ModelResource):
     publication status) are exported and ignored on import."""
 
     relation_columns: tuple[str, ...] = ()
+    diff_class = ColumnsDiff
     export_only: tuple[str, ...] = ()
     # Extra help shown on the import page: {column: description}.
     column_help: dict[str, Any] = {}
@@ -298,6 +322,9 @@ class ServiceResource(resources.ModelResource):
 
     # -- one row
 
+    def get_diff_class(self):
+        return self.diff_class
+
     def import_row(self, row, instance_loader, **kwargs):
         number = kwargs.get("row_number")
         key = tuple(cell(row.get(self.fields[name].column_name)) for name in self.get_import_id_fields())
@@ -314,6 +341,7 @@ class ServiceResource(resources.ModelResource):
                 return row_result
             self._seen_keys[key] = number
         row_result = super().import_row(row, instance_loader, **kwargs)
+        row_result.sheet_row = number + 1 if number else None  # the spreadsheet's row (the header is row 1)
         if row_result.validation_error is not None:
             row_result.validation_error = self._by_column(row_result.validation_error)
         return row_result
@@ -324,7 +352,8 @@ class ServiceResource(resources.ModelResource):
         by_column: dict[str, list[str]] = {}
         for name, errors in error.message_dict.items():
             column = NON_FIELD_ERRORS if name == NON_FIELD_ERRORS else self.column_of(name)
-            by_column.setdefault(column, []).extend(errors)
+            known = by_column.setdefault(column, [])
+            known.extend(message for message in errors if message not in known)  # title and title_fr say the same
         return ValidationError(by_column)
 
     def import_instance(self, instance, row, **kwargs):
@@ -401,6 +430,20 @@ def _cell_error(field: Field, row, exc: Exception) -> str:
     }
 
 
+def _model_help(resource, field: Field) -> str:
+    """A column's help from its model field: the field's help text, and its language for a translated field."""
+    try:
+        model_field = resource._meta.model._meta.get_field(field.attribute)
+    except Exception:
+        return ""
+    text = force_str(model_field.help_text)
+    language = getattr(model_field, "language", None)
+    if language:
+        names = {"fr": _("in French"), "en": _("in English")}
+        text = gettext("%(help)s (%(language)s)") % {"help": text, "language": names.get(language, language)}
+    return text
+
+
 def _same(current, new) -> bool:
     if current in (None, "") and new in (None, ""):
         return True
@@ -451,7 +494,7 @@ class ServiceImportExportMixin(ImportExportMixin):
         context = super().get_import_context_data(**kwargs)
         resource = self.resource_classes[0]()
         context["column_help"] = [
-            (field.column_name, resource.column_help.get(field.column_name, ""))
+            (field.column_name, resource.column_help.get(field.column_name) or _model_help(resource, field))
             for field in resource.get_export_fields()
         ]
         return context

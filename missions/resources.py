@@ -90,6 +90,7 @@ class RoadmapActionResource(ServiceResource):
     export_only = ("version", "roadmap_status")
     column_help = {
         "id": _("Identifies the action: empty for a new action; the id of an exported row updates it."),
+        "title_fr": _("Title in French: required for a new action."),
         "mission": _("Slug of the mission; with the version, the roadmap the action belongs to."),
         "version": _("Version number of the roadmap (1 for the first)."),
         "roadmap_status": _("Exported only: the roadmap's publication status; an import never changes it."),

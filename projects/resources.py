@@ -3,6 +3,7 @@ its slug, with its towns and partners in their roles, countries and themes; save
 The publication status is exported (drafts marked) and never imported."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export.fields import Field
 
 from editorial.importing import (
@@ -41,7 +42,7 @@ class FactsheetResource(ServiceResource):
         attribute="town_roles",
         column_name="towns",
         widget=RolesWidget(
-            RecordWidget(Town, ("insee_code",), label=_("INSEE code")),
+            RecordWidget(Town, ("insee_code",), label=pgettext_lazy("import", "INSEE code")),
             FactsheetTown.Role.choices,
             make=services.TownRole,
             role_required=False,
@@ -62,6 +63,7 @@ class FactsheetResource(ServiceResource):
     export_only = ("status",)
     column_help = {
         "slug": _("Identifies the factsheet: an existing slug updates it, a new one creates a draft."),
+        "title_fr": _("Title in French: required for a new factsheet."),
         "status": _("Exported only (draft, in review, published): an import never changes it."),
         "countries": _("ISO codes separated by semicolons, e.g. BE; LU."),
         "themes": _("Theme slugs (or French names) separated by semicolons."),

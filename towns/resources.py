@@ -3,12 +3,14 @@ record, identified by its slug; towns by INSEE code, countries by ISO code; save
 Not in the spreadsheets: the source (staff-only provenance, kept on update) and an area's outline (GeoJSON)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export.fields import Field
 
 from editorial.importing import ChoiceWidget, RecordsWidget, RecordWidget, RelationField, ServiceResource
 from towns import services
 from towns.models import Country, CrossBorderArea, Intercommunality, Partner, Town
 
+INSEE = pgettext_lazy("import", "INSEE code")
 TOWNS_HELP = _("INSEE codes separated by semicolons, e.g. 57106; 57108.")
 
 
@@ -28,12 +30,15 @@ class PartnerResource(ServiceResource):
         widget=RecordWidget(Intercommunality, ("siren",), label=_("intercommunality (SIREN)")),
     )
     towns = RelationField(
-        attribute="towns", column_name="towns", widget=RecordsWidget(Town, ("insee_code",), label=_("INSEE code"))
+        attribute="towns",
+        column_name="towns",
+        widget=RecordsWidget(Town, ("insee_code",), label=INSEE),
     )
 
     relation_columns = ("towns",)
     column_help = {
         "slug": _("Identifies the partner: an existing slug updates it, a new one creates it."),
+        "name_fr": _("Name in French: required for a new record."),
         "country": _("ISO code of the country, e.g. BE."),
         "competence_level": _("municipal, intermunicipal, district, regional, national or european."),
         "kind": _("local_authority, state, cooperation_body, association, company or other."),
@@ -72,12 +77,15 @@ class CrossBorderAreaResource(ServiceResource):
         attribute="countries", column_name="countries", widget=RecordsWidget(Country, ("code",), label=_("country"))
     )
     towns = RelationField(
-        attribute="towns", column_name="towns", widget=RecordsWidget(Town, ("insee_code",), label=_("INSEE code"))
+        attribute="towns",
+        column_name="towns",
+        widget=RecordsWidget(Town, ("insee_code",), label=INSEE),
     )
 
     relation_columns = ("countries", "towns")
     column_help = {
         "slug": _("Identifies the area: an existing slug updates it, a new one creates it."),
+        "name_fr": _("Name in French: required for a new record."),
         "countries": _("ISO codes separated by semicolons, e.g. BE; LU."),
         "towns": TOWNS_HELP,
         "latitude": _("Centre of the area (WGS84), with the longitude, when a source gives one."),

@@ -152,7 +152,10 @@ def test_an_import_creates_a_draft_and_updates_keeping_the_status_through_the_se
     # A file with some of the columns: the others are left unchanged.
     rows = [{"slug": "maison-de-sante", "title_fr": "Maison de santé (titre corrigé)", "countries": "BE; DE"}]
     page = dry_run(client, csv_file(rows, name="fiches.csv"))
-    assert [row.import_type for row in page.context["result"].rows] == ["update"]
+    [row] = page.context["result"].rows
+    assert row.import_type == "update"
+    assert row.sheet_row == 2
+    assert row.diff.changed == ["title_fr", "countries"]  # named in the preview
     assert "titre corrigé" in text(page)  # the preview shows the difference
     response = confirm(client, page)
     assert response.status_code == 302
