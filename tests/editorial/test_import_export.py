@@ -481,3 +481,34 @@ def test_roadmap_actions_round_trip_create_and_update(client, staff_editor, cata
     rows = [{**rows[0], "id": "", "version": "7"}]
     page = dry_run(client, csv_file(rows), url=url)
     assert "Row 2, column 'mission': no roadmap version 7 for the mission" in text(page)
+
+
+def test_the_export_makes_as_many_queries_for_many_records_as_for_few(client, staff_viewer, catalogue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import FactsheetFactory
+
+    client.force_login(staff_viewer)
+    export(client)  # the first request warms what is cached per process (content types, permissions)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            rows = rows_of(export(client).content)
+        return len(captured), len(rows)
+
+    few, count = queries()
+    assert count == 3
+    for n in range(6):
+        FactsheetFactory(
+            countries=[catalogue.belgium], themes=[catalogue.health], towns={catalogue.towns[n % 4]: "partner"}
+        )
+    many, count = queries()
+    assert count == 9
+    assert many == few
+
+
+@pytest.mark.parametrize("path", ["", "add/", "import/", "export/"])
+def test_the_roadmap_action_admin_pages(client, staff_editor, path):
+    client.force_login(staff_editor)
+    assert client.get(f"/en/admin/missions/roadmapaction/{path}").status_code == 200
