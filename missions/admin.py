@@ -11,6 +11,7 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from editorial.importing import ServiceImportExportMixin
 from missions import services
 from missions.models import (
     EventParticipation,
@@ -22,8 +23,10 @@ from missions.models import (
     RoadmapAction,
     ThematicGroup,
 )
-from mot_portal.admin import EditorialAdmin, StatusActionsMixin
+from missions.resources import RoadmapActionResource
+from mot_portal.admin import EditorialAdmin, ServiceAdminMixin, StatusActionsMixin
 from mot_portal.facets import year_span_counts
+from mot_portal.services import instance_save
 from towns.models import INSEE_CODE_REGEX, Town
 
 
@@ -237,3 +240,19 @@ class RoadmapAdmin(StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
                 % {"mission": copy.mission, "version": copy.version},
                 messages.SUCCESS,
             )
+
+
+@admin.register(RoadmapAction)
+class RoadmapActionAdmin(ServiceImportExportMixin, ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin):
+    """The actions of every roadmap, for spreadsheet import and export (editorial.importing); an action is also
+    edited with its roadmap. Saved through ``instance_save`` (validated, sanitised)."""
+
+    resource_classes = [RoadmapActionResource]
+    list_display = ["title", "roadmap", "position", "progress", "priority", "horizon"]
+    list_filter = ["roadmap__mission", "progress", "priority", "horizon"]
+    search_fields = ["title_fr", "title_en", "roadmap__mission__slug", "roadmap__mission__title_fr"]
+    list_select_related = ["roadmap__mission"]
+    autocomplete_fields = ["roadmap", "lead", "partners", "factsheets"]
+
+    def save_record(self, *, obj, fields, relations, change):
+        return instance_save(instance=obj, fields=fields, relations=relations)

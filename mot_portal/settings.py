@@ -665,3 +665,7 @@ LOGGING = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Spreadsheet import and export in the admin (editorial.importing): every import in one transaction, rolled back
+# when a row fails (the portal's resources also force it); the formats (CSV, XLSX) are set on the admin mixin.
+IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -6,9 +6,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
+from editorial.importing import ServiceImportExportMixin
 from mot_portal.admin import EditorialAdmin, ServiceAdminMixin
 from projects import services
 from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Theme
+from projects.resources import FactsheetResource
 
 
 @admin.register(Theme)
@@ -53,7 +55,8 @@ class EnglishMissingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Factsheet)
-class FactsheetAdmin(EditorialAdmin):
+class FactsheetAdmin(ServiceImportExportMixin, EditorialAdmin):
+    resource_classes = [FactsheetResource]  # spreadsheet import and export (editorial.importing)
     preview_url_name = "projects:factsheet_preview"
     document_kind = "factsheet"
     english_fields = ("title", *Factsheet.RICH_TEXT_FIELDS, "photo_caption")

@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
+from editorial.importing import ServiceImportExportMixin
 from mot_portal.admin import PublicLinkMixin, ServiceAdminMixin
 from towns import services
 from towns.models import (
@@ -21,6 +22,7 @@ from towns.models import (
     Region,
     Town,
 )
+from towns.resources import CrossBorderAreaResource, PartnerResource
 
 
 class BorderDistanceFilter(admin.SimpleListFilter):
@@ -174,7 +176,8 @@ class TownAdmin(PublicLinkMixin, ImportedDataAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+class PartnerAdmin(ServiceImportExportMixin, ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+    resource_classes = [PartnerResource]  # spreadsheet import and export (editorial.importing)
     list_display = ["name", "country", "competence_level", "kind"]
     list_filter = ["country", "competence_level", "kind"]
     search_fields = ["name_fr", "name_en", "intercommunality__siren", "towns__insee_code"]
@@ -190,7 +193,10 @@ class PartnerAdmin(ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTransla
 
 
 @admin.register(CrossBorderArea)
-class CrossBorderAreaAdmin(ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+class CrossBorderAreaAdmin(
+    ServiceImportExportMixin, ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin
+):
+    resource_classes = [CrossBorderAreaResource]  # spreadsheet import and export (editorial.importing)
     list_display = ["name", "country_codes"]
     list_filter = ["countries"]
     search_fields = ["name_fr", "name_en", "towns__insee_code"]
