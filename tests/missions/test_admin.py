@@ -46,8 +46,8 @@ def test_change_page_has_the_inlines_and_the_preview_link(client, staff_editor, 
     assert "/en/missions/mission-secrete/preview/" in html
 
 
-def test_publish_action_and_duplicate_roadmap_action(client, staff_editor, missions):
-    client.force_login(staff_editor)
+def test_publish_action_and_duplicate_roadmap_action(client, staff_reviewer, missions):
+    client.force_login(staff_reviewer)
     client.post("/en/admin/missions/mission/", {"action": "mark_published", "_selected_action": [missions.draft.pk]})
     draft = Mission.objects.get(pk=missions.draft.pk)
     assert draft.status == Status.PUBLISHED
@@ -71,8 +71,8 @@ def test_viewers_cannot_publish_or_duplicate(client, staff_viewer, missions):
     assert Roadmap.objects.filter(mission=missions.flash).count() == 2
 
 
-def test_roadmap_versions_move_through_the_status_actions(client, staff_editor, missions):
-    client.force_login(staff_editor)
+def test_roadmap_versions_move_through_the_status_actions(client, staff_reviewer, missions):
+    client.force_login(staff_reviewer)
     client.post(
         "/en/admin/missions/roadmap/", {"action": "mark_published", "_selected_action": [missions.draft_roadmap.pk]}
     )

@@ -38,8 +38,8 @@ def test_missing_english_is_shown(client, staff_editor, factsheet):
     assert list(missing) == [factsheet]
 
 
-def test_status_actions(client, staff_editor, factsheet):
-    client.force_login(staff_editor)
+def test_status_actions(client, staff_reviewer, factsheet):
+    client.force_login(staff_reviewer)
     client.post("/en/admin/projects/factsheet/", {"action": "mark_in_review", "_selected_action": [factsheet.pk]})
     assert Factsheet.objects.get().status == Status.IN_REVIEW
     client.post("/en/admin/projects/factsheet/", {"action": "mark_published", "_selected_action": [factsheet.pk]})

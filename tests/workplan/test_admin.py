@@ -46,9 +46,9 @@ def test_programme_and_node_pages_edit_the_tree(client, staff_editor, programme)
     assert 'href="/en/work-programme/2025/3.1.1/"' in html
 
 
-def test_publish_action(client, staff_editor, programme):
+def test_publish_action(client, staff_reviewer, programme):
     Programme.objects.update(status=Programme.Status.DRAFT)
-    client.force_login(staff_editor)
+    client.force_login(staff_reviewer)
     client.post("/en/admin/workplan/programme/", {"action": "publish", "_selected_action": [programme.pk]})
     assert Programme.objects.get().status == Programme.Status.PUBLISHED
 
