@@ -22,13 +22,13 @@ from missions.models import (
     RoadmapAction,
     ThematicGroup,
 )
-from mot_portal.admin import EditorialAdmin, StatusActionsMixin
+from mot_portal.admin import EditorialAdmin, StatusActionsMixin, TranslationStatusMixin
 from mot_portal.facets import year_span_counts
 from towns.models import INSEE_CODE_REGEX, Town
 
 
 @admin.register(NationalProgramme)
-class NationalProgrammeAdmin(TabbedDjangoJqueryTranslationAdmin):
+class NationalProgrammeAdmin(TranslationStatusMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["name", "slug", "run_by"]
     search_fields = ["name_fr", "name_en", "slug"]
     prepopulated_fields = {"slug": ("name_fr",)}
@@ -184,7 +184,7 @@ class EventParticipationInline(admin.TabularInline):
 
 
 @admin.register(MissionEvent)
-class MissionEventAdmin(TabbedDjangoJqueryTranslationAdmin):
+class MissionEventAdmin(TranslationStatusMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["title", "mission", "kind", "start_date", "period_label", "participants_total"]
     list_filter = ["kind"]
     search_fields = ["title_fr", "title_en", "mission__title_fr"]
@@ -217,8 +217,33 @@ class RoadmapActionInline(TranslationStackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+@admin.register(RoadmapAction)
+class RoadmapActionAdmin(TranslationStatusMixin, TabbedDjangoJqueryTranslationAdmin):
+    """Every roadmap's actions in one list (their translation status, the "English missing" filter); each is also
+    edited among its roadmap's actions."""
+
+    list_display = ["title", "roadmap", "position", "progress", "theme"]
+    list_filter = ["progress", "horizon", "priority"]
+    search_fields = ["title_fr", "title_en", "roadmap__mission__title_fr"]
+    list_select_related = ["roadmap__mission", "theme"]
+    autocomplete_fields = ["roadmap", "lead", "partners", "factsheets"]
+    ordering = ["roadmap", "position", "pk"]
+
+
+@admin.register(ThematicGroup)
+class ThematicGroupAdmin(TranslationStatusMixin, TabbedDjangoJqueryTranslationAdmin):
+    """Every mission's thematic groups in one list (their translation status); each is also edited on its
+    mission's page."""
+
+    list_display = ["name", "mission", "position"]
+    search_fields = ["name_fr", "name_en", "mission__title_fr"]
+    list_select_related = ["mission"]
+    autocomplete_fields = ["mission", "event"]
+    filter_horizontal = ["themes"]
+
+
 @admin.register(Roadmap)
-class RoadmapAdmin(StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
+class RoadmapAdmin(TranslationStatusMixin, StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["__str__", "mission", "version", "date", "status"]
     list_filter = ["status"]
     readonly_fields = ["status"]  # moved by the status actions (the shared workflow)

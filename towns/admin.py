@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
-from mot_portal.admin import PublicLinkMixin, ServiceAdminMixin
+from mot_portal.admin import PublicLinkMixin, ServiceAdminMixin, TranslationStatusMixin
 from towns import services
 from towns.models import (
     Country,
@@ -84,7 +84,7 @@ class ImportedDataAdmin(admin.ModelAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin):
+class CountryAdmin(TranslationStatusMixin, ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin):
     """Codes come from the import; the names are translations staff may correct (the import keeps them)."""
 
     def save_record(self, *, obj, fields, relations, change):
@@ -174,7 +174,7 @@ class TownAdmin(PublicLinkMixin, ImportedDataAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+class PartnerAdmin(TranslationStatusMixin, ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["name", "country", "competence_level", "kind"]
     list_filter = ["country", "competence_level", "kind"]
     search_fields = ["name_fr", "name_en", "intercommunality__siren", "towns__insee_code"]
@@ -190,7 +190,9 @@ class PartnerAdmin(ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTransla
 
 
 @admin.register(CrossBorderArea)
-class CrossBorderAreaAdmin(ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+class CrossBorderAreaAdmin(
+    TranslationStatusMixin, ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin
+):
     list_display = ["name", "country_codes"]
     list_filter = ["countries"]
     search_fields = ["name_fr", "name_en", "towns__insee_code"]
