@@ -22,7 +22,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Length, Replace
 from django.db.models.lookups import GreaterThan
 from modeltranslation.translator import NotRegistered, translator
@@ -114,14 +114,32 @@ def _sum(terms: list):
     return total
 
 
+def _flag_names(field: TranslatedField) -> tuple[str, str]:
+    return f"tr_{field.name}_{SOURCE}", f"tr_{field.name}_{TARGET}"
+
+
+def _with_flags(queryset: QuerySet) -> QuerySet:
+    """Each record with, per translated field, 1 or 0 for its French and its English being filled in (each text
+    expression is built once: the rest refers to these)."""
+    flags = {}
+    for field in translated_fields(queryset.model):
+        source, target = _flag_names(field)
+        flags[source] = _one_if(filled(field, SOURCE))
+        flags[target] = _one_if(filled(field, TARGET))
+    return queryset.annotate(**flags)
+
+
 def annotate_completeness(queryset: QuerySet) -> QuerySet:
     """Each record with its fields filled in French (``tr_source_filled``), of those the ones filled in English too
     (``tr_target_filled``), and the difference (``tr_fields_missing``)."""
-    fields = translated_fields(queryset.model)
-    source = _sum([_one_if(filled(field, SOURCE)) for field in fields])
-    target = _sum([_one_if(filled(field, SOURCE) & filled(field, TARGET)) for field in fields])
-    missing = _sum([_one_if(field_missing(field)) for field in fields])
-    return queryset.annotate(**{SOURCE_FILLED: source, TARGET_FILLED: target, FIELDS_MISSING: missing})
+    names = [_flag_names(field) for field in translated_fields(queryset.model)]
+    source = _sum([F(fr) for fr, _en in names])
+    target = _sum([F(fr) * F(en) for fr, en in names])
+    return (
+        _with_flags(queryset)
+        .annotate(**{SOURCE_FILLED: source, TARGET_FILLED: target})
+        .annotate(**{FIELDS_MISSING: F(SOURCE_FILLED) - F(TARGET_FILLED)})
+    )
 
 
 @dataclass
@@ -131,30 +149,39 @@ class ModelCounts:
     fields_missing: int
 
 
+def model_status(queryset: QuerySet) -> tuple[ModelCounts, dict]:
+    """One query: the counts (records, those with English missing, fields missing in all) and, for each record
+    with English missing, the names of its fields missing English (by primary key). The database computes the
+    flags; only two small numbers a field and record come back."""
+    fields = translated_fields(queryset.model)
+    names = [name for field in fields for name in _flag_names(field)]
+    missing = {}
+    total = 0
+    for pk, *flags in _with_flags(queryset).order_by().values_list("pk", *names):
+        total += 1
+        lacking = [field.name for field, fr, en in zip(fields, flags[::2], flags[1::2], strict=True) if fr and not en]
+        if lacking:
+            missing[pk] = lacking
+    counts = ModelCounts(total, len(missing), sum(len(lacking) for lacking in missing.values()))
+    return counts, missing
+
+
 def model_counts(queryset: QuerySet) -> ModelCounts:
-    """One query: the records, those with English missing and the fields missing in all."""
-    model = queryset.model
-    missing_fields = _sum([_one_if(field_missing(field)) for field in translated_fields(model)])
-    row = queryset.aggregate(
-        total=Count("pk"),
-        incomplete=Count("pk", filter=missing_q(model)),
-        fields_missing=Coalesce(Sum(missing_fields), 0),
-    )
-    return ModelCounts(**row)
+    return model_status(queryset)[0]
+
+
+def records_with(queryset: QuerySet, missing: dict) -> list[tuple[models.Model, list[str]]]:
+    """One query: the records named in ``missing`` (from ``model_status``), each with its fields missing English.
+    They come with their required foreign keys (``select_related()``), which their names (``__str__``) may show."""
+    if not missing:
+        return []
+    rows = queryset.filter(pk__in=list(missing)).select_related().order_by("pk")
+    return [(obj, missing[obj.pk]) for obj in rows]
 
 
 def incomplete_records(queryset: QuerySet) -> list[tuple[models.Model, list[str]]]:
-    """One query: the records with English missing, each with the names of its fields missing English. The records
-    come with their required foreign keys (``select_related()``), which their names (``__str__``) may show."""
-    fields = translated_fields(queryset.model)
-    flags = {
-        f"tr_missing__{field.name}": Case(
-            When(field_missing(field), then=Value(True)), default=Value(False), output_field=BooleanField()
-        )
-        for field in fields
-    }
-    rows = queryset.filter(missing_q(queryset.model)).select_related().annotate(**flags).order_by("pk")
-    return [(obj, [field.name for field in fields if getattr(obj, f"tr_missing__{field.name}")]) for obj in rows]
+    """Two queries: the records with English missing, each with the names of its fields missing English."""
+    return records_with(queryset, model_status(queryset)[1])
 
 
 # --- one loaded record -----------------------------------------------------------------------------------------

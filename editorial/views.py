@@ -22,9 +22,9 @@ def translation_dashboard(request):
         opts = model._meta
         fields = translation_status.translated_fields(model)
         queryset = model._default_manager.all()
-        counts = translation_status.model_counts(queryset)
+        counts, missing_by_pk = translation_status.model_status(queryset)
         records = []
-        for obj, missing in translation_status.incomplete_records(queryset) if counts.incomplete else []:
+        for obj, missing in translation_status.records_with(queryset, missing_by_pk):
             try:
                 url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
             except NoReverseMatch:

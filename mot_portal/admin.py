@@ -123,7 +123,7 @@ class TranslationStatusMixin:
 
     def get_list_filter(self, request):
         filters = list(super().get_list_filter(request))
-        return filters if EnglishMissingFilter in filters else [*filters, EnglishMissingFilter]
+        return filters if EnglishMissingFilter in filters else [EnglishMissingFilter, *filters]  # first: in sight
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -178,7 +178,7 @@ class TranslationStatusMixin:
             return _("None: every field written in French is translated.") if source else _("Nothing written yet.")
         labels = [(capfirst(translation_status.field_label(type(obj), name)),) for name in missing]
         return format_html(
-            '<p class="english-fallbacks">{}</p><ul class="english-fallbacks">{}</ul>',
+            '<div><p class="english-fallbacks">{}</p><ul class="english-fallbacks">{}</ul></div>',
             _("These fields have no English yet: the English page and PDF show the French text, marked as such."),
             format_html_join("", "<li>{}</li>", labels),
         )
