@@ -24,14 +24,14 @@ from missions.models import (
     ThematicGroup,
 )
 from missions.resources import RoadmapActionResource
-from mot_portal.admin import EditorialAdmin, ServiceAdminMixin, StatusActionsMixin
+from mot_portal.admin import EditorialAdmin, ServiceAdminMixin, StatusActionsMixin, TranslationStatusMixin
 from mot_portal.facets import year_span_counts
 from mot_portal.services import instance_save
 from towns.models import INSEE_CODE_REGEX, Town
 
 
 @admin.register(NationalProgramme)
-class NationalProgrammeAdmin(TabbedDjangoJqueryTranslationAdmin):
+class NationalProgrammeAdmin(TranslationStatusMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["name", "slug", "run_by"]
     search_fields = ["name_fr", "name_en", "slug"]
     prepopulated_fields = {"slug": ("name_fr",)}
@@ -187,7 +187,7 @@ class EventParticipationInline(admin.TabularInline):
 
 
 @admin.register(MissionEvent)
-class MissionEventAdmin(TabbedDjangoJqueryTranslationAdmin):
+class MissionEventAdmin(TranslationStatusMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["title", "mission", "kind", "start_date", "period_label", "participants_total"]
     list_filter = ["kind"]
     search_fields = ["title_fr", "title_en", "mission__title_fr"]
@@ -220,8 +220,20 @@ class RoadmapActionInline(TranslationStackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+@admin.register(ThematicGroup)
+class ThematicGroupAdmin(TranslationStatusMixin, TabbedDjangoJqueryTranslationAdmin):
+    """Every mission's thematic groups in one list (their translation status); each is also edited on its
+    mission's page."""
+
+    list_display = ["name", "mission", "position"]
+    search_fields = ["name_fr", "name_en", "mission__title_fr"]
+    list_select_related = ["mission"]
+    autocomplete_fields = ["mission", "event"]
+    filter_horizontal = ["themes"]
+
+
 @admin.register(Roadmap)
-class RoadmapAdmin(StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
+class RoadmapAdmin(TranslationStatusMixin, StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["__str__", "mission", "version", "date", "status"]
     list_filter = ["status"]
     readonly_fields = ["status"]  # moved by the status actions (the shared workflow)
@@ -243,16 +255,20 @@ class RoadmapAdmin(StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
 
 
 @admin.register(RoadmapAction)
-class RoadmapActionAdmin(ServiceImportExportMixin, ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin):
-    """The actions of every roadmap, for spreadsheet import and export (editorial.importing); an action is also
-    edited with its roadmap. Saved through ``instance_save`` (validated, sanitised)."""
+class RoadmapActionAdmin(
+    TranslationStatusMixin, ServiceImportExportMixin, ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin
+):
+    """The actions of every roadmap in one list: their translation status (the "English missing" filter) and
+    spreadsheet import and export (editorial.importing); an action is also edited with its roadmap. Saved through
+    ``instance_save`` (validated, sanitised)."""
 
     resource_classes = [RoadmapActionResource]
-    list_display = ["title", "roadmap", "position", "progress", "priority", "horizon"]
+    list_display = ["title", "roadmap", "position", "progress", "priority", "horizon", "theme"]
     list_filter = ["roadmap__mission", "progress", "priority", "horizon"]
     search_fields = ["title_fr", "title_en", "roadmap__mission__slug", "roadmap__mission__title_fr"]
-    list_select_related = ["roadmap__mission"]
+    list_select_related = ["roadmap__mission", "theme"]
     autocomplete_fields = ["roadmap", "lead", "partners", "factsheets"]
+    ordering = ["roadmap", "position", "pk"]
 
     def save_record(self, *, obj, fields, relations, change):
         return instance_save(instance=obj, fields=fields, relations=relations)

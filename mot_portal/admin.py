@@ -5,10 +5,12 @@ from django.contrib import admin, messages
 from django.db.models import Model
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
+from editorial import translation_status
 from mot_portal.documents.admin import RenderDocumentsMixin
 from mot_portal.publishing import Status, is_published, status_change, status_change_many
 
@@ -140,20 +142,120 @@ class StatusActionsMixin:
         return super().response_change(request, obj)
 
 
-def missing_english(obj, fields: tuple[str, ...]) -> list[str]:
-    """The translated fields that have French but no English yet."""
-    return [field for field in fields if getattr(obj, f"{field}_fr", None) and not getattr(obj, f"{field}_en", None)]
+def missing_english(obj, fields: tuple[str, ...] | None = None) -> list[str]:
+    """The translated fields (``fields``, by default all the model's) that have French but no English yet (empty
+    paragraphs and whitespace count as empty: ``editorial.translation_status``)."""
+    missing = translation_status.record_missing(obj)
+    return missing if fields is None else [field for field in fields if field in missing]
 
 
 class EnglishMissingMixin:
-    """A read-only column naming the translated fields (``english_fields``) that still lack English."""
+    """A read-only column naming the translated fields (``english_fields``, by default all) that still lack
+    English."""
 
-    english_fields: tuple[str, ...]
+    english_fields: tuple[str, ...] | None = None
 
     @admin.display(description=_("English missing"))
     def english_missing(self, obj) -> str:
         missing = missing_english(obj, self.english_fields)
         return ", ".join(str(type(obj)._meta.get_field(f).verbose_name) for f in missing) or "—"
+
+
+class EnglishMissingFilter(admin.SimpleListFilter):
+    """ "English missing": the records with at least one translated field in French and not in English (yes), or
+    none (no), filtered in the database over all the model's translated fields (``editorial.translation_status``).
+    ``?english=missing`` (the earlier factsheet filter's address) still means yes."""
+
+    title = _("English missing")
+    parameter_name = "english"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("Yes")), ("complete", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(translation_status.missing_q(queryset.model))
+        if self.value() == "complete":
+            return queryset.exclude(translation_status.missing_q(queryset.model))
+        return queryset
+
+
+class TranslationStatusMixin:
+    """The translation status in the admin of a translated model, added to what the admin declares: a column
+    "English" ("3/5": fields filled in English out of those filled in French, ✓ when complete, sortable by the
+    fields missing), the "English missing" filter, and on the edit form a block naming the English fields that fall
+    back to French, each of them also marked under its English tab. Computed in the list's own query."""
+
+    translation_status_field = "english_fallbacks"
+
+    def get_queryset(self, request):
+        return translation_status.annotate_completeness(super().get_queryset(request))
+
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        return columns if "translation_completeness" in columns else [*columns, "translation_completeness"]
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        return filters if EnglishMissingFilter in filters else [EnglishMissingFilter, *filters]  # first: in sight
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is None or self.translation_status_field in fields:
+            return fields
+        return [*fields, self.translation_status_field]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        name = self.translation_status_field
+        others = [
+            (title, {**options, "fields": [f for f in options["fields"] if f != name]}) for title, options in fieldsets
+        ]
+        return [(_("English translation"), {"fields": [name]}), *others]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            for name in translation_status.record_missing(obj):
+                field = form.base_fields.get(f"{name}_{translation_status.TARGET}")
+                if field is not None:
+                    note = _("Not translated: the English page shows the French text.")
+                    field.help_text = format_html("<strong>{}</strong> {}", note, field.help_text or "")
+        return form
+
+    @admin.display(description=_("English"), ordering=translation_status.FIELDS_MISSING)
+    def translation_completeness(self, obj) -> str:
+        source = getattr(obj, translation_status.SOURCE_FILLED, None)
+        target = getattr(obj, translation_status.TARGET_FILLED, None)
+        if source is None:  # not from the list's queryset
+            target, source = translation_status.record_completeness(obj)
+        if not source:
+            return "—"
+        if target == source:
+            return format_html('<span title="{}">✓</span>', _("complete"))
+        return format_html(
+            '<span title="{}">{}/{}</span>',
+            _("fields filled in English / fields filled in French"),
+            target,
+            source,
+        )
+
+    @admin.display(description=_("English fields shown in French"))
+    def english_fallbacks(self, obj) -> str:
+        if obj is None or not obj.pk:
+            return "—"
+        missing = translation_status.record_missing(obj)
+        if not missing:
+            _translated, source = translation_status.record_completeness(obj)
+            return _("None: every field written in French is translated.") if source else _("Nothing written yet.")
+        labels = [(capfirst(translation_status.field_label(type(obj), name)),) for name in missing]
+        return format_html(
+            '<div><p class="english-fallbacks">{}</p><ul class="english-fallbacks">{}</ul></div>',
+            _("These fields have no English yet: the English page and PDF show the French text, marked as such."),
+            format_html_join("", "<li>{}</li>", labels),
+        )
 
 
 class ServiceAdminMixin:
@@ -180,6 +282,7 @@ class ServiceAdminMixin:
 
 
 class EditorialAdmin(
+    TranslationStatusMixin,
     ServiceAdminMixin,
     PreviewMixin,
     StatusActionsMixin,

@@ -9,6 +9,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from editorial.views import translation_dashboard
 from missions import selectors as missions_selectors
 from missions import sitemaps as missions_sitemaps
 from missions.api import MissionMapView, MissionViewSet, RoadmapViewSet
@@ -113,6 +114,7 @@ urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
     path("", include("missions.urls")),
     path("", include("support.urls")),
+    path("admin/translations/", admin.site.admin_view(translation_dashboard), name="translation_dashboard"),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -2,19 +2,17 @@
 saved through the projects services, with their relations, in the admin's transaction."""
 
 from django.contrib import admin
-from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
 from editorial.importing import ServiceImportExportMixin
-from mot_portal.admin import EditorialAdmin, ServiceAdminMixin
+from mot_portal.admin import EditorialAdmin, ServiceAdminMixin, TranslationStatusMixin
 from projects import services
 from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Theme
 from projects.resources import FactsheetResource
 
 
 @admin.register(Theme)
-class ThemeAdmin(ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin):
+class ThemeAdmin(TranslationStatusMixin, ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["name", "slug", "deal_theme", "position"]
     list_editable = ["position"]
     search_fields = ["name_fr", "name_en", "slug"]
@@ -38,22 +36,6 @@ class FactsheetPartnerInline(admin.TabularInline):
     autocomplete_fields = ["partner"]
 
 
-class EnglishMissingFilter(admin.SimpleListFilter):
-    title = _("English translation")
-    parameter_name = "english"
-
-    def lookups(self, request, model_admin):
-        return [("missing", _("Title or summary missing"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "missing":
-            missing = Q()
-            for field in ("title_en", "summary_en"):
-                missing |= Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
-            return queryset.filter(missing)
-        return queryset
-
-
 @admin.register(Factsheet)
 class FactsheetAdmin(ServiceImportExportMixin, EditorialAdmin):
     resource_classes = [FactsheetResource]  # spreadsheet import and export (editorial.importing)
@@ -61,7 +43,7 @@ class FactsheetAdmin(ServiceImportExportMixin, EditorialAdmin):
     document_kind = "factsheet"
     english_fields = ("title", *Factsheet.RICH_TEXT_FIELDS, "photo_caption")
     list_display = ["title", "status", "published_at", "english_missing", "page_link", "updated_at"]
-    list_filter = ["status", EnglishMissingFilter, "themes", "countries"]
+    list_filter = ["status", "themes", "countries"]  # and "English missing" (TranslationStatusMixin)
     search_fields = ["title_fr", "title_en", "slug", "town_roles__town__name", "town_roles__town__insee_code"]
     prepopulated_fields = {"slug": ("title_fr",)}
     filter_horizontal = ["countries", "themes"]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
 from editorial.importing import ServiceImportExportMixin
-from mot_portal.admin import PublicLinkMixin, ServiceAdminMixin
+from mot_portal.admin import PublicLinkMixin, ServiceAdminMixin, TranslationStatusMixin
 from towns import services
 from towns.models import (
     Country,
@@ -86,7 +86,7 @@ class ImportedDataAdmin(admin.ModelAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin):
+class CountryAdmin(TranslationStatusMixin, ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin):
     """Codes come from the import; the names are translations staff may correct (the import keeps them)."""
 
     def save_record(self, *, obj, fields, relations, change):
@@ -176,7 +176,13 @@ class TownAdmin(PublicLinkMixin, ImportedDataAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(ServiceImportExportMixin, ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+class PartnerAdmin(
+    TranslationStatusMixin,
+    ServiceImportExportMixin,
+    ServiceAdminMixin,
+    PublicLinkMixin,
+    TabbedDjangoJqueryTranslationAdmin,
+):
     resource_classes = [PartnerResource]  # spreadsheet import and export (editorial.importing)
     list_display = ["name", "country", "competence_level", "kind"]
     list_filter = ["country", "competence_level", "kind"]
@@ -194,7 +200,11 @@ class PartnerAdmin(ServiceImportExportMixin, ServiceAdminMixin, PublicLinkMixin,
 
 @admin.register(CrossBorderArea)
 class CrossBorderAreaAdmin(
-    ServiceImportExportMixin, ServiceAdminMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin
+    TranslationStatusMixin,
+    ServiceImportExportMixin,
+    ServiceAdminMixin,
+    PublicLinkMixin,
+    TabbedDjangoJqueryTranslationAdmin,
 ):
     resource_classes = [CrossBorderAreaResource]  # spreadsheet import and export (editorial.importing)
     list_display = ["name", "country_codes"]

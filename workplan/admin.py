@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationTabularInline
 
-from mot_portal.admin import PublicLinkMixin, StatusActionsMixin
+from mot_portal.admin import PublicLinkMixin, StatusActionsMixin, TranslationStatusMixin
 from mot_portal.documents.admin import RenderDocumentsMixin
 from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem
 
@@ -65,7 +65,13 @@ class AxisInline(ChildInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(StatusActionsMixin, PublicLinkMixin, RenderDocumentsMixin, TabbedDjangoJqueryTranslationAdmin):
+class ProgrammeAdmin(
+    TranslationStatusMixin,
+    StatusActionsMixin,
+    PublicLinkMixin,
+    RenderDocumentsMixin,
+    TabbedDjangoJqueryTranslationAdmin,
+):
     list_display = ["year", "title", "as_of", "status", "item_count"]
     list_filter = ["status"]
     search_fields = ["title_fr", "title_en", "year"]
@@ -106,7 +112,7 @@ class ProgrammeYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(WorkItem)
-class WorkItemAdmin(PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+class WorkItemAdmin(TranslationStatusMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["code", "kind", "short_text", "is_token", "programme"]
     list_filter = [ProgrammeYearFilter, "kind", "is_token", "deal_themes", "transversal_themes"]
     search_fields = ["code", "text_fr", "text_en"]
@@ -122,7 +128,7 @@ class WorkItemAdmin(PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
         return obj.text[:100]
 
 
-class ThemeAdmin(PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+class ThemeAdmin(TranslationStatusMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
     readonly_fields = ["public_link", "item_count"]
 
     def get_queryset(self, request):

@@ -1,6 +1,8 @@
 """The PDF document of the workplan app: a work programme (its tree, badges and theme index), in French and in
 English. Every programme shows every Cross-border Deal and transversal theme (the index lists them all)."""
 
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mot_portal.documents.registry import Dependency, DocumentKind
@@ -20,8 +22,16 @@ def _programme_context(programme: Programme) -> dict:
             deal_index.setdefault(theme.number, []).append(item)
         for theme in item.transversal_themes.all():
             transversal_index.setdefault(theme.slug, []).append(item)
+    # Entries shown in French in this document's language (each is marked; the count heads the document).
+    language = get_language() or settings.LANGUAGE_CODE
+    fallback_count = (
+        sum(1 for item in items if not getattr(item, f"text_{language}", None) and item.text_fr)
+        if language != settings.LANGUAGE_CODE
+        else 0
+    )
     return {
         "programme": programme,
+        "fallback_count": fallback_count,
         "axes": selectors.programme_tree(items=items),
         "deal_index": [(t, deal_index.get(t.number, [])) for t in DealTheme.objects.order_by("number")],
         "transversal_index": [
