@@ -285,8 +285,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        # Every publishable record, work programmes included (they have the in-review step since issue 14).
         "PublicationStatusEnum": "mot_portal.publishing.Status",
-        "ProgrammeStatusEnum": "workplan.models.Programme.Status",
         # The kinds of mission: a mission's kind and the kind of mission a service of the offer is delivered by.
         "MissionKindEnum": "missions.models.Mission.Kind",
     },

@@ -9,7 +9,19 @@ from tests.missions.fixtures import missions  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 # Every admin: ours and the third-party ones (users, tokens, login attempts, API keys, stored documents).
-APPS = {"towns", "projects", "workplan", "missions", "support", "auth", "authtoken", "documents", "apikeys", "axes"}
+APPS = {
+    "towns",
+    "projects",
+    "workplan",
+    "missions",
+    "support",
+    "auth",
+    "authtoken",
+    "documents",
+    "apikeys",
+    "axes",
+    "editorial",
+}
 BAD_VALUES = ["\x00", "²", "9" * 30, "-1", "x\n"]
 
 

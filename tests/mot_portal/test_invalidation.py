@@ -415,11 +415,11 @@ def test_a_rename_reaches_the_ready_roadmaps_and_programmes(tasks, stored_missio
 
 
 def test_publishing_in_the_admin_prepares_both_languages_and_unpublishing_withdraws(
-    tasks, stored_catalogue, client, staff_editor, settings
+    tasks, stored_catalogue, client, staff_reviewer, settings
 ):
     c = stored_catalogue
     settings.PDF_RENDER_ON_PUBLISH = True
-    client.force_login(staff_editor)
+    client.force_login(staff_reviewer)
     with tasks() as log:
         client.post("/en/admin/projects/factsheet/", {"action": "mark_published", "_selected_action": [c.draft.pk]})
     assert log.refreshed() == {("factsheet", c.draft.pk), ("booklet", c.booklet.pk)}
@@ -439,9 +439,9 @@ def test_publishing_in_the_admin_prepares_both_languages_and_unpublishing_withdr
     assert client.get("/en/factsheets/maison-de-sante/").status_code == 404
 
 
-def test_programme_publication_actions_prepare_and_withdraw(tasks, stored_missions, client, staff_editor, settings):
+def test_programme_publication_actions_prepare_and_withdraw(tasks, stored_missions, client, staff_reviewer, settings):
     m = stored_missions
-    client.force_login(staff_editor)
+    client.force_login(staff_reviewer)
     with tasks() as log:
         client.post("/en/admin/workplan/programme/", {"action": "unpublish", "_selected_action": [m.programme.pk]})
     assert log.refreshed() == {("programme", m.programme.pk)}

@@ -139,8 +139,9 @@ def test_writes_need_staff_with_permission(api, catalogue, staff_viewer):
     assert not Factsheet.objects.filter(slug="nouvelle").exists()
 
 
-def test_editor_creates_and_updates_a_factsheet_with_roles(api, catalogue, staff_editor):
-    api.force_authenticate(staff_editor)
+def test_reviewer_creates_and_updates_a_factsheet_with_roles(api, catalogue, staff_reviewer):
+    """A reviewer may create it published (an editor may not: tests/editorial/test_workflow.py)."""
+    api.force_authenticate(staff_reviewer)
     first, second = catalogue.towns[0], catalogue.towns[1]
     payload = {
         "slug": "nouvelle",
