@@ -113,6 +113,8 @@ urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
     path("", include("missions.urls")),
     path("", include("support.urls")),
+    # Before the admin's own URLs (its catch-all): the history pages (editorial/urls.py).
+    path("admin/", include("editorial.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

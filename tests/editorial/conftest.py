@@ -1,0 +1,1 @@
+from tests.projects.fixtures import catalogue  # noqa: F401
