@@ -346,9 +346,17 @@ def events_for_revisions(revisions) -> dict[int, object]:
             and revision.date_created <= event.created_at <= revision.date_created + STEP_WINDOW
             and event.user_id == revision.user_id
         ]
-        if candidates:
-            found[revision.pk] = candidates[-1]
+        # The step whose words are the revision's comment (several may follow each other within minutes).
+        same = [event for event in candidates if _step_comment(event) == revision.comment]
+        if same or candidates:
+            found[revision.pk] = (same or candidates)[0]
     return found
+
+
+def _step_comment(event) -> str:
+    from editorial.services import _transition_comment
+
+    return _transition_comment(event)
 
 
 STEP_WINDOW = timezone.timedelta(minutes=10)  # longer than any request or import making a step

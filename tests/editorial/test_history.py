@@ -229,11 +229,21 @@ def test_publication_steps_are_in_the_history_with_their_comment(client, catalog
     draft = catalogue.draft
     status_change(obj=draft, status=Status.IN_REVIEW, user=staff_editor)
     status_change(obj=draft, status=Status.DRAFT, user=staff_reviewer, comment="Ajoutez les partenaires.")
+    status_change(obj=draft, status=Status.PUBLISHED, user=staff_reviewer, comment="Parfait.")
     versions = _versions(draft)
-    assert [v.revision.user for v in versions] == [staff_reviewer, staff_editor]
-    assert [v.field_dict["status"] for v in versions] == [Status.DRAFT, Status.IN_REVIEW]
+    assert [v.revision.user for v in versions] == [staff_reviewer, staff_reviewer, staff_editor]
+    assert [v.field_dict["status"] for v in versions] == [Status.PUBLISHED, Status.DRAFT, Status.IN_REVIEW]
     client.force_login(staff_reviewer)
-    html = client.get(_history_url(draft).replace("/fr/", "/en/")).content.decode()
+    response = client.get(_history_url(draft).replace("/fr/", "/en/"))
+    # Each step beside its own version, with its own words (two steps by one reviewer in a row).
+    comments = [str(row["comment"]) for row in response.context["rows"]]
+    assert comments == [
+        "<strong>Publish</strong>: “Parfait.”",
+        "<strong>Send back to the author</strong>: “Ajoutez les partenaires.”",
+        "<strong>Submit for review</strong>",
+    ]
+    assert all(row["version"] for row in response.context["rows"])
+    html = response.content.decode()
     assert "Send back to the author" in html
     assert "Submit for review" in html
     assert "Ajoutez les partenaires." in html
