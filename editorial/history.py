@@ -259,6 +259,8 @@ def _row_sentence(kind: str, detail: dict, models_by_name: dict) -> str:
 def _record_sentence(kind: str, detail: dict, labels: dict) -> str:
     if kind == "changed" and detail.get("fields"):
         return _("Changed: %(fields)s.") % {"fields": _names(labels, detail["fields"])}
+    if kind == "api" and detail.get("method") == "POST":
+        return _("Created or changed through the API.")
     if kind == "restored":
         return _("Restored the version of %(date)s.") % {"date": _when(detail.get("date"))}
     sentences = {
