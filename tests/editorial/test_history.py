@@ -142,13 +142,14 @@ def test_restoring_a_version_goes_through_the_service_and_refreshes_the_page_and
             objectives_fr="<p>Ouvrir un second cabinet.</p>",
             **{"TOWNS-0-DELETE": "on"},
         )
-    page_url = "/fr/projets/maison-de-sante/"
-    page_url = care.get_absolute_url().replace("/en/", "/fr/") if "/fr/" not in care.get_absolute_url() else page_url
+    from django.test import Client
     from django.utils import translation
 
     with translation.override("fr"):
         page_url = care.get_absolute_url()
-    assert "Ouvrir un second cabinet." in client.get(page_url).content.decode()  # now cached
+    public = Client()  # an anonymous reader: served from the page cache
+    assert "Ouvrir un second cabinet." in public.get(page_url).content.decode()
+    assert public.get(page_url)["X-Page-Cache"] == "hit"  # cached
     hash_before = StoredDocument.objects.get(kind="factsheet", object_id=care.pk, language="fr").content_hash
     assert "Ouvrir un second cabinet." in pdf_text("factsheet", care.pk, "fr")
     _latest, earlier = _versions(care)[:2]
@@ -163,7 +164,9 @@ def test_restoring_a_version_goes_through_the_service_and_refreshes_the_page_and
     assert care.status == Status.PUBLISHED  # the status is never restored
     assert sorted(care.town_roles.values_list("role", flat=True)) == ["beneficiary", "partner"]
     # The page (cached, keyed on the content versions) shows the old text: the invalidation followed.
-    html = client.get(page_url).content.decode()
+    response = public.get(page_url)
+    assert response["X-Page-Cache"] == "miss"  # a new content version: a new page
+    html = response.content.decode()
     assert "Réduire les distances vers les hôpitaux." in html
     assert "Ouvrir un second cabinet." not in html
     # The PDF was refreshed with the restored content.
