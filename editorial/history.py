@@ -155,6 +155,9 @@ def _admin_log_entry_saved(sender, instance: LogEntry, created: bool, **kwargs) 
     """The admin logged a change: its message becomes the revision's comment (unless a publication step named it)."""
     if not created or not reversion.is_active():
         return
+    model = instance.content_type.model_class() if instance.content_type_id else None
+    if model is None or not reversion.is_registered(model):
+        return  # e.g. a support request: its message (and its name) stays out of the content's history
     message = instance.change_message
     if instance.action_flag == ADDITION and not message:
         message = json.dumps([{"added": {}}])
