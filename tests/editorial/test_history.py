@@ -12,8 +12,10 @@ from reversion.models import Revision, Version
 from mot_portal.publishing import Status, status_change
 from projects.models import Factsheet, FactsheetTown
 from tests.admin_forms import admin_form_data, inline_prefix
+from tests.projects import fixtures as project_fixtures
 
 pytestmark = pytest.mark.django_db
+catalogue = project_fixtures.catalogue  # the fixture, also without the editorial conftest
 
 
 def _history_url(obj) -> str:
@@ -324,3 +326,9 @@ def test_recent_changes_filters_and_a_constant_number_of_queries(
     old = (timezone.localdate() - datetime.timedelta(days=29)).isoformat()  # days of the portal's time zone
     assert client.get(url, {"until": old}).context["paginator"].count == 5
     assert client.get(url, {"since": old}).context["paginator"].count == base + 65
+
+
+def test_the_admin_index_links_to_the_recent_changes(client, staff_viewer):
+    client.force_login(staff_viewer)
+    html = client.get("/en/admin/").content.decode()
+    assert f'href="{reverse("editorial:recent_changes").replace("/fr/", "/en/")}"' in html

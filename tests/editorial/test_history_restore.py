@@ -10,8 +10,10 @@ from missions.models import RoadmapAction
 from projects.models import BookletEntry
 from projects.services import booklet_update
 from tests.missions.fixtures import missions  # noqa: F401
+from tests.projects import fixtures as project_fixtures
 
 pytestmark = pytest.mark.django_db
+catalogue = project_fixtures.catalogue  # the fixture, also without the editorial conftest
 
 
 def _saved(edit, user=None):

@@ -1,1 +1,0 @@
-from tests.projects.fixtures import catalogue  # noqa: F401
