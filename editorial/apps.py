@@ -8,3 +8,9 @@ class EditorialConfig(AppConfig):
 
     name = "editorial"
     verbose_name = _("Editorial work")
+
+    def ready(self) -> None:
+        from editorial import history, history_admin
+
+        history.register_models()  # which content keeps versions (editorial/history.py)
+        history_admin.history_links_install()  # the admin's "History" opens the versions and their differences

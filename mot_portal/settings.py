@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The request's user acts in the publication workflow (who may publish is checked where it happens).
     "editorial.workflow.ActorMiddleware",
+    # Each write of the admin and the API is one revision of the content's history, with its user.
+    "editorial.history.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.

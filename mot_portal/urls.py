@@ -114,7 +114,9 @@ urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
     path("", include("missions.urls")),
     path("", include("support.urls")),
+    # Before the admin's own URLs (its catch-all): the translation status and the history pages (editorial/urls.py).
     path("admin/translations/", admin.site.admin_view(translation_dashboard), name="translation_dashboard"),
+    path("admin/", include("editorial.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
