@@ -22,7 +22,7 @@ from missions.models import (
     RoadmapAction,
     ThematicGroup,
 )
-from mot_portal.admin import EditorialAdmin, StatusActionsMixin
+from mot_portal.admin import EditorialAdmin, RichTextAdminMixin, StatusActionsMixin
 from mot_portal.facets import year_span_counts
 from towns.models import INSEE_CODE_REGEX, Town
 
@@ -34,7 +34,7 @@ class NationalProgrammeAdmin(TabbedDjangoJqueryTranslationAdmin):
     prepopulated_fields = {"slug": ("name_fr",)}
 
 
-class MissionEventInline(TranslationStackedInline):
+class MissionEventInline(RichTextAdminMixin, TranslationStackedInline):
     """Events of the mission; open one (“Change”) to record its participants by country."""
 
     model = MissionEvent
@@ -184,7 +184,7 @@ class EventParticipationInline(admin.TabularInline):
 
 
 @admin.register(MissionEvent)
-class MissionEventAdmin(TabbedDjangoJqueryTranslationAdmin):
+class MissionEventAdmin(RichTextAdminMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["title", "mission", "kind", "start_date", "period_label", "participants_total"]
     list_filter = ["kind"]
     search_fields = ["title_fr", "title_en", "mission__title_fr"]
@@ -192,7 +192,7 @@ class MissionEventAdmin(TabbedDjangoJqueryTranslationAdmin):
     inlines = [EventParticipationInline]
 
 
-class RoadmapActionInline(TranslationStackedInline):
+class RoadmapActionInline(RichTextAdminMixin, TranslationStackedInline):
     """The roadmap's actions in order; edit the position to reorder."""
 
     model = RoadmapAction
@@ -218,7 +218,7 @@ class RoadmapActionInline(TranslationStackedInline):
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
+class RoadmapAdmin(RichTextAdminMixin, StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["__str__", "mission", "version", "date", "status"]
     list_filter = ["status"]
     readonly_fields = ["status"]  # moved by the status actions (the shared workflow)

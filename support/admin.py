@@ -6,7 +6,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
-from mot_portal.admin import EnglishMissingMixin, PublicLinkMixin, ServiceAdminMixin, StatusActionsMixin
+from mot_portal.admin import (
+    EnglishMissingMixin,
+    PublicLinkMixin,
+    RichTextAdminMixin,
+    ServiceAdminMixin,
+    StatusActionsMixin,
+)
 from support import services
 from support.models import RetiredMission, Service
 from support.request_admin import SupportRequestAdmin  # noqa: F401  (registers it)
@@ -19,7 +25,12 @@ class RetiredMissionInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(
-    ServiceAdminMixin, StatusActionsMixin, EnglishMissingMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin
+    RichTextAdminMixin,
+    ServiceAdminMixin,
+    StatusActionsMixin,
+    EnglishMissingMixin,
+    PublicLinkMixin,
+    TabbedDjangoJqueryTranslationAdmin,
 ):
     english_fields = ("title", "summary", "description", "audience")
     list_display = ["title", "family", "position", "mission_kind", "status", "english_missing"]
