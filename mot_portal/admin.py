@@ -192,10 +192,21 @@ class PhotoPreviewMixin:
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "photo_preview"]
 
-    def get_fields(self, request, obj=None):
-        fields = [name for name in super().get_fields(request, obj) if name != "photo_preview"]
-        position = fields.index(self.photo_field) + 1 if self.photo_field in fields else len(fields)
-        return [*fields[:position], "photo_preview", *fields[position:]]
+    def get_fieldsets(self, request, obj=None):
+        # Modeltranslation's fieldsets list the read-only fields last: the preview moves next to the photo.
+        fieldsets = super().get_fieldsets(request, obj)
+        if not any(self.photo_field in fields for _name, options in fieldsets for fields in [options["fields"]]):
+            return fieldsets
+        moved = []
+        for name, options in fieldsets:
+            fields = []
+            for field in options["fields"]:
+                if field != "photo_preview":
+                    fields.append(field)
+                if field == self.photo_field:
+                    fields.append("photo_preview")
+            moved.append((name, {**options, "fields": fields}))
+        return moved
 
     @admin.display(description=_("current photo"))
     def photo_preview(self, obj) -> str:
