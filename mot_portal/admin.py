@@ -1,9 +1,11 @@
 """Admin pieces shared by the apps: links to public pages and previews, the publication actions, the
 translation status."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import ForeignKey, Model
-from django.urls import reverse
+from django.forms.widgets import Script
+from django.urls import reverse, reverse_lazy
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -117,10 +119,19 @@ def is_rich_text(db_field) -> bool:
     return name in getattr(db_field.model, "RICH_TEXT_FIELDS", ())
 
 
+class RichTextWidget(AdminProseEditorWidget):
+    """django-prose-editor's admin widget with its translations: the editor reads ``window.gettext`` when its
+    module runs (after every classic script), so its catalog, loaded here, adds to the admin's."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=[Script(reverse_lazy("prose_editor_jsi18n"))])
+
+
 def rich_text_widget() -> AdminProseEditorWidget:
     """The admin's rich-text editor, limited to what the sanitiser keeps (both come from
     ``mot_portal.sanitize.RICH_TEXT_EXTENSIONS``). Its scripts and styles ship with django-prose-editor."""
-    return AdminProseEditorWidget(config={"extensions": RICH_TEXT_EXTENSIONS}, preset="configurable")
+    return RichTextWidget(config={"extensions": RICH_TEXT_EXTENSIONS}, preset="configurable")
 
 
 def describe_removed(removed: list[tuple[str, str]]) -> str:

@@ -332,3 +332,13 @@ def test_inline_column_headers_are_translated_in_the_french_admin(client, staff_
     assert "Partner" not in headers
     booklet = client.get("/fr/admin/projects/booklet/add/").content.decode()
     assert re.search(r'<th class="column-factsheet[^"]*"[^>]*>\s*Fiche projet', booklet)
+
+
+@pytest.mark.django_db
+def test_the_editor_speaks_the_admin_language(client, staff_editor, missions):
+    """Its catalog (the link dialog's words) is loaded with the editor, in the page's language."""
+    client.force_login(staff_editor)
+    html = client.get(f"/fr/admin/projects/factsheet/{missions.care.pk}/change/").content.decode()
+    assert '<script src="/fr/admin/prose-editor/jsi18n/"></script>' in html
+    catalog = client.get("/fr/admin/prose-editor/jsi18n/").content.decode()
+    assert "Modifier le lien" in catalog
