@@ -342,3 +342,11 @@ def test_the_editor_speaks_the_admin_language(client, staff_editor, missions):
     assert '<script src="/fr/admin/prose-editor/jsi18n/"></script>' in html
     catalog = client.get("/fr/admin/prose-editor/jsi18n/").content.decode()
     assert "Modifier le lien" in catalog
+
+
+def test_paragraphs_stay_apart_as_plain_text():
+    from mot_portal.templatetags.portal import plain
+
+    assert plain("Un.\n\nDeux.") == "Un. Deux."
+    assert plain("<p>Un</p><ul><li><p>deux</p></li></ul><p>trois<br>quatre</p>") == "Un deux  trois quatre"
+    assert plain("<p>R&amp;D</p>") == "R&D"
