@@ -24,7 +24,13 @@ from missions.models import (
     ThematicGroup,
 )
 from missions.resources import RoadmapActionResource
-from mot_portal.admin import EditorialAdmin, ServiceAdminMixin, StatusActionsMixin, TranslationStatusMixin
+from mot_portal.admin import (
+    EditorialAdmin,
+    RichTextAdminMixin,
+    ServiceAdminMixin,
+    StatusActionsMixin,
+    TranslationStatusMixin,
+)
 from mot_portal.facets import year_span_counts
 from mot_portal.services import instance_save
 from towns.models import INSEE_CODE_REGEX, Town
@@ -37,7 +43,7 @@ class NationalProgrammeAdmin(TranslationStatusMixin, TabbedDjangoJqueryTranslati
     prepopulated_fields = {"slug": ("name_fr",)}
 
 
-class MissionEventInline(TranslationStackedInline):
+class MissionEventInline(RichTextAdminMixin, TranslationStackedInline):
     """Events of the mission; open one (“Change”) to record its participants by country."""
 
     model = MissionEvent
@@ -187,7 +193,7 @@ class EventParticipationInline(admin.TabularInline):
 
 
 @admin.register(MissionEvent)
-class MissionEventAdmin(TranslationStatusMixin, TabbedDjangoJqueryTranslationAdmin):
+class MissionEventAdmin(TranslationStatusMixin, RichTextAdminMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["title", "mission", "kind", "start_date", "period_label", "participants_total"]
     list_filter = ["kind"]
     search_fields = ["title_fr", "title_en", "mission__title_fr"]
@@ -195,7 +201,7 @@ class MissionEventAdmin(TranslationStatusMixin, TabbedDjangoJqueryTranslationAdm
     inlines = [EventParticipationInline]
 
 
-class RoadmapActionInline(TranslationStackedInline):
+class RoadmapActionInline(RichTextAdminMixin, TranslationStackedInline):
     """The roadmap's actions in order; edit the position to reorder."""
 
     model = RoadmapAction
@@ -233,7 +239,7 @@ class ThematicGroupAdmin(TranslationStatusMixin, TabbedDjangoJqueryTranslationAd
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(TranslationStatusMixin, StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
+class RoadmapAdmin(TranslationStatusMixin, RichTextAdminMixin, StatusActionsMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["__str__", "mission", "version", "date", "status"]
     list_filter = ["status"]
     readonly_fields = ["status"]  # moved by the status actions (the shared workflow)

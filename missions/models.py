@@ -246,6 +246,8 @@ class Mission(models.Model):
 class MissionEvent(models.Model):
     """A moment of a mission: interviews, a workshop, brainstormings, a webinar, a steering meeting…"""
 
+    RICH_TEXT_FIELDS = ("description",)
+
     class Kind(models.TextChoices):
         INTERVIEWS = "interviews", _("Interviews")
         WORKSHOP = "workshop", _("Workshop")
@@ -308,7 +310,7 @@ class MissionEvent(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        sanitize_fields(self, ("description",))
+        sanitize_fields(self, self.RICH_TEXT_FIELDS)
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
@@ -420,6 +422,8 @@ class RoadmapQuerySet(models.QuerySet):
 class Roadmap(models.Model):
     """A dated version of a mission's operational roadmap; the public sees the latest published version."""
 
+    RICH_TEXT_FIELDS = ("summary",)
+
     mission = models.ForeignKey(Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="roadmaps")
     version = models.PositiveSmallIntegerField(
         _("version"), validators=[MinValueValidator(1)], help_text=_("Version number, 1 for the first.")
@@ -448,7 +452,7 @@ class Roadmap(models.Model):
         return f"{self.mission} – v{self.version}"
 
     def save(self, *args, **kwargs):
-        sanitize_fields(self, ("summary",))
+        sanitize_fields(self, self.RICH_TEXT_FIELDS)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -456,6 +460,8 @@ class Roadmap(models.Model):
 
 
 class RoadmapAction(models.Model):
+    RICH_TEXT_FIELDS = ("description",)
+
     class Horizon(models.TextChoices):
         SHORT = "short", _("Short term")
         MEDIUM = "medium", _("Medium term")
@@ -541,7 +547,7 @@ class RoadmapAction(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        sanitize_fields(self, ("description",))
+        sanitize_fields(self, self.RICH_TEXT_FIELDS)
         super().save(*args, **kwargs)
 
     def clean(self) -> None:

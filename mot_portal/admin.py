@@ -1,18 +1,24 @@
 """Admin pieces shared by the apps: links to public pages and previews, the publication actions, the
 translation status."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import Model
+from django.db.models import ForeignKey, Model
+from django.forms.widgets import Script
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.widgets import AdminProseEditorWidget, ProseEditorWidget
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
 from editorial import translation_status
 from mot_portal.documents.admin import RenderDocumentsMixin
 from mot_portal.publishing import Status, is_published, status_change, status_change_many
+from mot_portal.sanitize import RICH_TEXT_EXTENSIONS, removed_by_sanitiser
 
 
 class PublicLinkMixin:
@@ -281,8 +287,140 @@ class ServiceAdminMixin:
             self.save_formset(request, form, formset, change=change)
 
 
+def is_rich_text(db_field) -> bool:
+    """Whether ``db_field`` (a language version included: ``summary_en``) is one of its model's
+    ``RICH_TEXT_FIELDS``, the fields its ``save()`` sanitises."""
+    name = getattr(getattr(db_field, "translated_field", None), "name", db_field.name)
+    return name in getattr(db_field.model, "RICH_TEXT_FIELDS", ())
+
+
+class RichTextWidget(AdminProseEditorWidget):
+    """django-prose-editor's admin widget with its translations: the editor reads ``window.gettext`` when its
+    module runs (after every classic script), so its catalog, loaded here, adds to the admin's."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=[Script(reverse_lazy("prose_editor_jsi18n"))])
+
+
+def rich_text_widget() -> AdminProseEditorWidget:
+    """The admin's rich-text editor, limited to what the sanitiser keeps (both come from
+    ``mot_portal.sanitize.RICH_TEXT_EXTENSIONS``). Its scripts and styles ship with django-prose-editor."""
+    return RichTextWidget(config={"extensions": RICH_TEXT_EXTENSIONS}, preset="configurable")
+
+
+def describe_removed(removed: list[tuple[str, str]]) -> str:
+    """``removed_by_sanitiser``'s findings in words: “<script>, the style attribute, the link javascript:…”."""
+    words = {
+        "element": lambda name: f"<{name}>",
+        "attribute": lambda name: gettext("the %(name)s attribute") % {"name": name},
+        "link": lambda url: gettext("the link %(url)s") % {"url": url[:80]},
+        "comment": lambda _name: gettext("comments"),
+    }
+    return ", ".join(words[kind](name) for kind, name in removed)
+
+
+class RichTextAdminMixin:
+    """Every rich-text field (the model's ``RICH_TEXT_FIELDS``, in every language) edited with the editor, in the
+    admin of the record and in inlines; on save, a warning names what the sanitiser removes from what was
+    written (a ``<script>``, an image, a style), field by field, instead of dropping it without a word."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if is_rich_text(db_field):
+            kwargs["widget"] = rich_text_widget()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def warn_removed(self, request, form, prefix: str = "") -> None:
+        """A warning per rich-text field of ``form`` the sanitiser will cut something from."""
+        for name, field in form.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)  # modeltranslation may wrap it
+            if not isinstance(widget, ProseEditorWidget) or not getattr(form, "cleaned_data", None):
+                continue
+            if removed := removed_by_sanitiser(form.cleaned_data.get(name)):
+                message = gettext(
+                    "%(field)s: removed %(removed)s (published text keeps only paragraphs, headings, bold, italic, "
+                    "lists, links and quotes)."
+                ) % {"field": f"{prefix}{field.label}", "removed": describe_removed(removed)}
+                self.message_user(request, message, messages.WARNING)
+
+    def save_model(self, request, obj, form, change):
+        self.warn_removed(request, form)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for number, row in enumerate(formset.forms, start=1):
+            if row.has_changed() and not (formset.can_delete and formset._should_delete_form(row)):
+                self.warn_removed(request, row, prefix=f"{capfirst(formset.model._meta.verbose_name)} {number} – ")
+        super().save_formset(request, form, formset, change)
+
+
+class RelationLabelsMixin:
+    """Labels (and inline column headers) of foreign keys declared without a ``verbose_name``: the related
+    model's translated name instead of the field name, which Django shows untranslated (“town” in the French
+    admin)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        unnamed = not isinstance(db_field.verbose_name, Promise)  # named after the field, untranslated
+        if isinstance(db_field, ForeignKey) and unnamed and "label" not in kwargs:
+            kwargs["label"] = capfirst(db_field.related_model._meta.verbose_name)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PhotoPreviewMixin:
+    """A read-only ``photo_preview`` shown right after the photo field: a thumbnail of the current photo (its
+    resized copy when there is one), with its caption and credit beside it."""
+
+    photo_field: str = "photo"
+    photo_resized_field: str | None = None
+    photo_caption_field: str | None = None
+    photo_credit_field: str | None = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "photo_preview"]
+
+    def get_fieldsets(self, request, obj=None):
+        # Modeltranslation's fieldsets list the read-only fields last: the preview moves next to the photo.
+        fieldsets = super().get_fieldsets(request, obj)
+        if not any(self.photo_field in fields for _name, options in fieldsets for fields in [options["fields"]]):
+            return fieldsets
+        moved = []
+        for name, options in fieldsets:
+            fields = []
+            for field in options["fields"]:
+                if field != "photo_preview":
+                    fields.append(field)
+                if field == self.photo_field:
+                    fields.append("photo_preview")
+            moved.append((name, {**options, "fields": fields}))
+        return moved
+
+    @admin.display(description=_("current photo"))
+    def photo_preview(self, obj) -> str:
+        image = getattr(obj, self.photo_field, None) if obj is not None else None
+        if not image:
+            return gettext("No photo yet.")
+        resized = getattr(obj, self.photo_resized_field) if self.photo_resized_field else None
+        details = [
+            (label, value)
+            for label, attr in ((_("caption"), self.photo_caption_field), (_("credit"), self.photo_credit_field))
+            if attr and (value := getattr(obj, attr))
+        ]
+        return format_html(
+            '<div class="photo-preview" style="display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start">'
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" width="240" '
+            'style="height:auto;max-width:100%;border:1px solid var(--hairline-color)"></a>'
+            '<dl style="margin:0">{}</dl></div>',
+            image.url,
+            (resized or image).url,
+            gettext("Current photo"),
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", ((capfirst(label), value) for label, value in details))
+            or format_html("<dd>{}</dd>", gettext("No caption or credit yet.")),
+        )
+
+
 class EditorialAdmin(
     TranslationStatusMixin,
+    RichTextAdminMixin,
     ServiceAdminMixin,
     PreviewMixin,
     StatusActionsMixin,

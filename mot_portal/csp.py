@@ -4,9 +4,17 @@ No page may run inline script: every script is a file of this site. Our own temp
 Third-party pages we serve unchanged get only what they cannot do without, and only for styles: the admin and
 the browsable API write ``style="…"`` attributes (Django's and DRF's templates), ReDoc injects ``<style>`` elements
 and runs its search in a ``blob:`` worker.
+
+The admin's rich-text editor (django-prose-editor) needs two inline pieces, each allowed by its hash only (no
+'unsafe-inline'): the import map naming its JavaScript modules (``<script type="importmap">``, which cannot be a
+file) and the few ProseMirror rules its editor (tiptap) writes into a ``<style>`` element. Both hashes are computed
+from the installed package (``admin_editor_sources``), so an upgrade or hashed static names keep them right.
 """
 
+import base64
 import functools
+import hashlib
+import re
 
 from csp.constants import HEADER, NONE, SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
@@ -35,6 +43,29 @@ EXCEPTIONS = {
 }
 
 
+def _sha256(text: str) -> str:
+    return f"'sha256-{base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()}'"
+
+
+@functools.cache
+def admin_editor_sources() -> dict:
+    """What the admin's rich-text editor needs besides the admin's exception: its import map as rendered in the
+    page (static names resolved), and tiptap's base stylesheet (a constant of the editor's bundle that it inserts
+    as a ``<style>`` element), each by its hash."""
+    from django.contrib.staticfiles import finders
+    from django_prose_editor.widgets import importmap
+
+    script = re.fullmatch(r"<script[^>]*>(.*)</script>", str(importmap.render()), re.DOTALL)
+    sources = {"script-src": [SELF, _sha256(script.group(1))]}
+    bundle = finders.find("django_prose_editor/editor.js")
+    if bundle:
+        with open(bundle, encoding="utf-8") as file:
+            stylesheet = re.search(r"`(\.ProseMirror \{.*?)`", file.read(), re.DOTALL)
+        if stylesheet:
+            sources["style-src-elem"] = [SELF, _sha256(stylesheet.group(1))]
+    return sources
+
+
 def exception_prefix(path: str) -> str | None:
     """The prefix of EXCEPTIONS the page at ``path`` falls under (``None``: none)."""
     parts = path.split("/", 2)
@@ -45,13 +76,20 @@ def exception_prefix(path: str) -> str | None:
 def exception_for(path: str) -> dict | None:
     """What the page at ``path`` may do besides the policy (``None``: nothing)."""
     prefix = exception_prefix(path)
-    return EXCEPTIONS[prefix] if prefix else None
+    return _exception(prefix) if prefix else None
+
+
+@functools.cache
+def _exception(prefix: str) -> dict:
+    if prefix == "/admin/":  # the admin edits rich text (see the module's docstring)
+        return {**EXCEPTIONS[prefix], **admin_editor_sources()}
+    return EXCEPTIONS[prefix]
 
 
 @functools.cache
 def _header(prefix: str | None) -> str:
     """The header of the policy with the exception of ``prefix``, built once per process (it never changes)."""
-    return build_policy(update=EXCEPTIONS[prefix] if prefix else None)
+    return build_policy(update=_exception(prefix) if prefix else None)
 
 
 class PortalCSPMiddleware(CSPMiddleware):

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from editorial.views import translation_dashboard
@@ -114,6 +115,12 @@ urlpatterns += i18n_patterns(
     path("", include("projects.urls")),
     path("", include("missions.urls")),
     path("", include("support.urls")),
+    # The admin's rich-text editor's own translations (its link dialog), added to the admin's by the widget.
+    path(
+        "admin/prose-editor/jsi18n/",
+        JavaScriptCatalog.as_view(packages=["django_prose_editor"]),
+        name="prose_editor_jsi18n",
+    ),
     # Before the admin's own URLs (its catch-all): the translation status and the history pages (editorial/urls.py).
     path("admin/translations/", admin.site.admin_view(translation_dashboard), name="translation_dashboard"),
     path("admin/", include("editorial.urls")),

@@ -5,7 +5,13 @@ from django.contrib import admin
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
 from editorial.importing import ServiceImportExportMixin
-from mot_portal.admin import EditorialAdmin, ServiceAdminMixin, TranslationStatusMixin
+from mot_portal.admin import (
+    EditorialAdmin,
+    PhotoPreviewMixin,
+    RelationLabelsMixin,
+    ServiceAdminMixin,
+    TranslationStatusMixin,
+)
 from projects import services
 from projects.models import Booklet, BookletEntry, Factsheet, FactsheetPartner, FactsheetTown, Theme
 from projects.resources import FactsheetResource
@@ -24,22 +30,23 @@ class ThemeAdmin(TranslationStatusMixin, ServiceAdminMixin, TabbedDjangoJqueryTr
         return services.theme_create(fields=fields)
 
 
-class FactsheetTownInline(admin.TabularInline):
+class FactsheetTownInline(RelationLabelsMixin, admin.TabularInline):
     model = FactsheetTown
     extra = 0
     autocomplete_fields = ["town"]
 
 
-class FactsheetPartnerInline(admin.TabularInline):
+class FactsheetPartnerInline(RelationLabelsMixin, admin.TabularInline):
     model = FactsheetPartner
     extra = 0
     autocomplete_fields = ["partner"]
 
 
 @admin.register(Factsheet)
-class FactsheetAdmin(ServiceImportExportMixin, EditorialAdmin):
+class FactsheetAdmin(PhotoPreviewMixin, ServiceImportExportMixin, EditorialAdmin):
     resource_classes = [FactsheetResource]  # spreadsheet import and export (editorial.importing)
     preview_url_name = "projects:factsheet_preview"
+    photo_resized_field, photo_caption_field, photo_credit_field = "photo_resized", "photo_caption", "photo_credit"
     document_kind = "factsheet"
     english_fields = ("title", *Factsheet.RICH_TEXT_FIELDS, "photo_caption")
     list_display = ["title", "status", "published_at", "english_missing", "page_link", "updated_at"]
@@ -57,7 +64,7 @@ class FactsheetAdmin(ServiceImportExportMixin, EditorialAdmin):
         return services.factsheet_create(fields=fields, **relations)
 
 
-class BookletEntryInline(admin.TabularInline):
+class BookletEntryInline(RelationLabelsMixin, admin.TabularInline):
     """The booklet's factsheets in order; edit the position to reorder."""
 
     model = BookletEntry
@@ -67,8 +74,9 @@ class BookletEntryInline(admin.TabularInline):
 
 
 @admin.register(Booklet)
-class BookletAdmin(EditorialAdmin):
+class BookletAdmin(PhotoPreviewMixin, EditorialAdmin):
     preview_url_name = "projects:booklet_preview"
+    photo_field = "cover_photo"
     document_kind = "booklet"
     english_fields = ("title", "subtitle", "introduction", "edition_label")
     list_display = ["title", "edition_label", "status", "published_at", "english_missing", "page_link"]

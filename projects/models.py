@@ -204,6 +204,8 @@ class FactsheetPartner(models.Model):
 
 
 class Booklet(models.Model):
+    RICH_TEXT_FIELDS = ("introduction",)
+
     slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=_("Identifier used in URLs and the API."))
     title = models.CharField(_("title"), max_length=250, help_text=_("Title of the booklet."))
     subtitle = models.CharField(_("subtitle"), max_length=250, blank=True, help_text=_("Subtitle."))
@@ -245,7 +247,7 @@ class Booklet(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        sanitize_fields(self, ("introduction",))
+        sanitize_fields(self, self.RICH_TEXT_FIELDS)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -9,6 +9,7 @@ from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 from mot_portal.admin import (
     EnglishMissingMixin,
     PublicLinkMixin,
+    RichTextAdminMixin,
     ServiceAdminMixin,
     StatusActionsMixin,
     TranslationStatusMixin,
@@ -26,6 +27,7 @@ class RetiredMissionInline(admin.TabularInline):
 @admin.register(Service)
 class ServiceAdmin(
     TranslationStatusMixin,
+    RichTextAdminMixin,
     ServiceAdminMixin,
     StatusActionsMixin,
     EnglishMissingMixin,

@@ -1,6 +1,7 @@
 """Template helpers shared by every page."""
 
 import html
+import re
 
 from django import template
 from django.conf import settings
@@ -85,7 +86,9 @@ def plain(value) -> str:
     could then close ``<meta content="…">`` and add its own attributes)."""
     if not value:
         return ""
-    return html.unescape(strip_tags(sanitize_html(str(value)) or ""))
+    # A space after each block and line break: two paragraphs stay two sentences, not one word ("Un.Deux.").
+    spaced = re.sub(r"(<br>|</(?:p|li|h3|h4|blockquote)>)", r"\1 ", sanitize_html(str(value)) or "")
+    return html.unescape(strip_tags(spaced)).strip()
 
 
 @register.simple_tag

@@ -2,13 +2,15 @@
 page that the policy would block (the HTML is parsed: inline scripts, ``on*`` handlers, ``javascript:`` links,
 inline styles where the policy refuses them)."""
 
+import base64
+import hashlib
 from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
-from mot_portal.csp import exception_for
+from mot_portal.csp import admin_editor_sources, exception_for
 from mot_portal.publishing import Status, status_change
 from projects.models import Booklet, BookletEntry
 from tests.conftest import localized_url
@@ -17,7 +19,11 @@ from tests.missions.fixtures import missions  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-JAVASCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ecmascript"}
+JAVASCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ecmascript", "importmap"}
+
+
+def sha256(text: str) -> str:
+    return f"'sha256-{base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()}'"
 
 
 def policy(response) -> dict[str, set[str]]:
@@ -73,7 +79,8 @@ class _Blocked(HTMLParser):
             self._in_style = False
 
     def handle_data(self, data):
-        if self._in_inline_script and data.strip():
+        allowed_by_hash = sha256(data) in self.directives.get("script-src", set())
+        if self._in_inline_script and data.strip() and not allowed_by_hash:
             self.blocked.append(f"<script>{data.strip()[:60]}…</script>")
         inline_elements = allows(self.directives, ("style-src-elem", "style-src"), "'unsafe-inline'")
         if self._in_style and data.strip() and not inline_elements:
@@ -86,7 +93,9 @@ def assert_policy_holds(response) -> None:
     for name in ("script-src", "default-src"):
         assert "'unsafe-inline'" not in directives.get(name, set())
         assert "'unsafe-eval'" not in directives.get(name, set())
-    assert directives["script-src"] == {"'self'"}
+    # Only the admin's rich-text editor has one inline script, its import map, allowed by its hash (mot_portal/csp.py).
+    editor_map = set(admin_editor_sources()["script-src"]) if "/admin/" in response.request["PATH_INFO"] else set()
+    assert directives["script-src"] in ({"'self'"}, editor_map)
     assert directives["object-src"] == {"'none'"}
     assert directives["frame-ancestors"] == {"'none'"}
     if "html" in response["Content-Type"]:
@@ -168,7 +177,26 @@ def test_the_admin_pages(client, staff_editor, missions):  # noqa: F811
         response = client.get(url)
         assert response.status_code == 200, url
         assert_policy_holds(response)
-        assert policy(response)["style-src"] == {"'self'"}  # <style> elements stay refused
+        assert policy(response)["style-src"] == {"'self'"}  # <style> elements stay refused…
+        # … but the one the editor (tiptap) inserts, allowed by its hash
+        assert policy(response)["style-src-elem"] == set(admin_editor_sources()["style-src-elem"])
+        assert len(admin_editor_sources()["style-src-elem"]) == 2
+
+
+def test_the_editor_import_map_is_allowed_by_its_hash_only(client, staff_editor, missions):  # noqa: F811
+    client.force_login(staff_editor)
+    response = client.get(f"/fr/admin/projects/factsheet/{missions.care.pk}/change/")
+    html = response.content.decode()
+    assert '<script type="importmap">' in html
+    directives = policy(response)
+    assert "'unsafe-inline'" not in directives["script-src"]
+    assert len(directives["script-src"]) == 2  # 'self' and the import map's hash
+    parser = _Blocked(directives)
+    parser.feed(html)
+    assert parser.blocked == []  # the import map is checked (and passes) by its hash
+    parser = _Blocked({**directives, "script-src": {"'self'"}})
+    parser.feed(html)
+    assert [blocked for blocked in parser.blocked if "django-prose-editor" in blocked]  # without it: blocked
 
 
 def test_the_browsable_api_with_a_staff_session_and_a_token(client, staff_editor, missions):  # noqa: F811

@@ -28,9 +28,10 @@ PROJECTS_FILE = CONTENT_FILE.with_name("projects.json")
         ('<p onclick="x()">Texte <script>alert(1)</script></p>', "<p>Texte </p>"),
         ('<p style="color:red">Rouge</p><style>p{}</style>', "<p>Rouge</p>"),
         ('<p><img src="https://tracker.example/pixel.png">Photo</p>', "<p>Photo</p>"),
-        ('<a href="javascript:alert(1)">lien</a>', '<a rel="noopener noreferrer">lien</a>'),
+        # Text with no block markup is a paragraph (as the editor writes it).
+        ('<a href="javascript:alert(1)">lien</a>', '<p><a rel="noopener noreferrer">lien</a></p>'),
         ('<a href="https://www.espaces-transfrontaliers.org/">MOT</a>',
-         '<a href="https://www.espaces-transfrontaliers.org/" rel="noopener noreferrer">MOT</a>'),
+         '<p><a href="https://www.espaces-transfrontaliers.org/" rel="noopener noreferrer">MOT</a></p>'),
         ("<ul><li><strong>Un</strong></li></ul>", "<ul><li><strong>Un</strong></li></ul>"),
     ],
 )  # fmt: skip
