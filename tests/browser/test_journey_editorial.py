@@ -117,11 +117,11 @@ def test_write_review_send_back_fix_publish_compare_and_restore(
     editor = journey.person("editor", "a-long-test-password-1")
     editor.goto(f"{journey.url}/fr/admin/projects/factsheet/add/")
     editor.fill("#id_title_fr", "Une passerelle entre deux rives")
-    editor.fill("#id_slug", "passerelle-deux-rives")
     type_in_prose_editor(editor, "id_summary_fr", paragraphs=[FIRST, SECOND], bold=BOLD, bullets=BULLETS, link=LINK)
     journey.clicks += 2 + 1 + 1 + 3  # the toolbar: bold on and off, the list, the link button and its dialog
     journey.click(editor.locator('input[name="_continue"]'), navigates=True, page=editor)
-    factsheet = Factsheet.objects.get(slug="passerelle-deux-rives")
+    assert editor.locator(".errornote").count() == 0, editor.locator(".errorlist").all_inner_texts()
+    factsheet = Factsheet.objects.get(slug="une-passerelle-entre-deux-rives")  # the address made from the title
     stored = factsheet.summary_fr
     assert f"<p>{FIRST}</p><p>{SECOND}</p>" in stored
     assert f"<strong>{BOLD}</strong>" in stored
@@ -184,7 +184,9 @@ def test_write_review_send_back_fix_publish_compare_and_restore(
     for words in ("Soumettre à la relecture", "Prête pour la relecture.", "Renvoyer à l'auteur", "Publier"):
         assert words in history, words
     assert history.count("Soumettre à la relecture") == 2
-    steps = list(WorkflowEvent.objects.order_by("pk").values_list("to_status", flat=True))
+    steps = list(
+        WorkflowEvent.objects.filter(object_id=factsheet.pk).order_by("pk").values_list("to_status", flat=True)
+    )
     assert steps == ["in_review", "draft", "in_review", "published"]
     rows = reviewer.locator(".history-table tbody tr")
     fix_row = rows.filter(has_text="Soumettre à la relecture").first  # newest first: the second submission
