@@ -262,7 +262,11 @@ class RoadmapAdmin(TranslationStatusMixin, RichTextAdminMixin, StatusActionsMixi
 
 @admin.register(RoadmapAction)
 class RoadmapActionAdmin(
-    TranslationStatusMixin, ServiceImportExportMixin, ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin
+    TranslationStatusMixin,
+    RichTextAdminMixin,
+    ServiceImportExportMixin,
+    ServiceAdminMixin,
+    TabbedDjangoJqueryTranslationAdmin,
 ):
     """The actions of every roadmap in one list: their translation status (the "English missing" filter) and
     spreadsheet import and export (editorial.importing); an action is also edited with its roadmap. Saved through

@@ -223,7 +223,7 @@ def test_the_api_follows_the_rule(factsheet, staff_editor, staff_reviewer):
     payload = {"slug": "nouvelle", "title_fr": "Nouvelle", "status": "published"}
     response = api.post("/api/v1/factsheets/", payload, format="json")
     assert response.status_code == 403, response.content
-    assert "reviewer" in response.json()["detail"]
+    assert "relecteur" in response.json()["detail"]  # the API speaks French by default
     assert not Factsheet.objects.filter(slug="nouvelle").exists()
     assert api.post("/api/v1/factsheets/", {**payload, "status": "in_review"}, format="json").status_code == 201
     assert api.patch("/api/v1/factsheets/nouvelle/", {"status": "published"}, format="json").status_code == 403
