@@ -71,6 +71,7 @@ class ProgrammeAdmin(PublicLinkMixin, RenderDocumentsMixin, TabbedDjangoJqueryTr
     list_filter = ["status"]
     search_fields = ["title_fr", "title_en", "year"]
     readonly_fields = ["status", "public_link"]  # published and withdrawn by the actions (the publication service)
+    autocomplete_fields = ["sources"]
     inlines = [AxisInline]
     actions = ["publish", "unpublish", *RenderDocumentsMixin.actions]
     document_kind = "programme"

@@ -1,0 +1,1 @@
+from editorial.sources_admin import SourceAdmin  # noqa: F401  (registers the sources' admin)
