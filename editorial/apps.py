@@ -8,3 +8,9 @@ class EditorialConfig(AppConfig):
 
     name = "editorial"
     verbose_name = _("Editorial work")
+
+    def ready(self) -> None:
+        from mot_portal import changes
+
+        # Sources are cited by pages and PDFs: a change to one is a content change (caches, documents).
+        changes.track([self.get_model("Source")])

@@ -125,6 +125,10 @@ class Source(models.Model):
         )
 
 
+# What a citation shows of a source (pages, PDFs, API): a change to one of these refreshes what cites it.
+SOURCE_SHOWN = ("title", "publisher", "url", "date", "date_precision", "language", "consulted_on", "note")
+
+
 def sources_field(related_name: str) -> models.ManyToManyField:
     """The ``sources`` of a content record (factsheets, booklets, missions, partners, areas, programmes)."""
     return models.ManyToManyField(

@@ -3,6 +3,7 @@ English. Every programme shows every Cross-border Deal and transversal theme (th
 
 from django.utils.translation import gettext_lazy as _
 
+from editorial.models import SOURCE_SHOWN, Source
 from mot_portal.documents.registry import Dependency, DocumentKind
 from workplan import selectors
 from workplan.models import DealTheme, Programme, TransversalTheme
@@ -42,6 +43,7 @@ PROGRAMME = DocumentKind(
     title=lambda programme: programme.title,
     depends_on=(
         Dependency(Programme),
+        Dependency(Source, "sources", fields=SOURCE_SHOWN),
         Dependency(DealTheme, fields=("number", "name"), everywhere=True),
         Dependency(TransversalTheme, fields=("name", "slug"), everywhere=True),
     ),

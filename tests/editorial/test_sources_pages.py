@@ -137,3 +137,18 @@ def test_the_admin_shows_the_internal_reference_to_staff_only(admin_client, clie
     assert "March 2021" in listing
     assert client.get(f"/en/admin/editorial/source/{source.pk}/change/").status_code == 302
     assert json.dumps(FILE_NAME) not in client.get("/api/v1/factsheets/").content.decode()
+
+
+def test_correcting_a_source_refreshes_the_pdfs_and_pages_that_cite_it(client, sourced, unsourced, tasks):
+    from editorial.sources import source_update
+    from tests.documents import pdf_text, store
+
+    store(("factsheet", sourced.pk), ("factsheet", unsourced.pk))
+    page = localized_url("projects:factsheet_detail", "en", slug=sourced.slug)
+    assert "Small Towns of Tomorrow" in client.get(page).content.decode()  # cached now
+    with tasks() as log:
+        source_update(source=sourced.sources.get(), fields={"title": "Border towns in Small Towns of Tomorrow"})
+    assert ("factsheet", sourced.pk) in log.refreshed()
+    assert ("factsheet", unsourced.pk) not in log.refreshed()
+    assert "Border towns in Small Towns of Tomorrow" in pdf_text("factsheet", sourced.pk, "en")
+    assert "Border towns in Small Towns of Tomorrow" in client.get(page).content.decode()
