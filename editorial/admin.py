@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from editorial.models import WorkflowEvent
+from editorial.sources_admin import SourceAdmin  # noqa: F401  (registers the sources' admin)
 
 
 @admin.register(WorkflowEvent)

@@ -10,6 +10,11 @@ class EditorialConfig(AppConfig):
     verbose_name = _("Editorial work")
 
     def ready(self) -> None:
+        from mot_portal import changes
+
+        # Sources are cited by pages and PDFs: a change to one is a content change (caches, documents).
+        changes.track([self.get_model("Source")])
+
         from editorial import history, history_admin
 
         history.register_models()  # which content keeps versions (editorial/history.py)

@@ -52,6 +52,7 @@ class Registration:
 
 # Parts (followed rows) are registered too: reversion only follows registered models.
 REGISTRATIONS: tuple[Registration, ...] = (
+    Registration("editorial.Source"),
     Registration("towns.Country"),
     Registration("towns.Partner"),
     Registration("towns.CrossBorderArea"),

@@ -35,3 +35,135 @@ class WorkflowEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_repr}: {self.from_status} → {self.to_status}"
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a stored date the document gives (the rest is not a fact and is never shown): "March 2021" is
+    kept as 2021-03-01 with the precision "month"."""
+
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+class SourceLanguage(models.TextChoices):
+    FRENCH = "fr", _("French")
+    ENGLISH = "en", _("English")
+    GERMAN = "de", _("German")
+    ITALIAN = "it", _("Italian")
+    SPANISH = "es", _("Spanish")
+    DUTCH = "nl", _("Dutch")
+
+
+class Source(models.Model):
+    """A document the facts of public records come from (a MOT news item, the work programme, a web page). Shown
+    on public pages, in PDFs and in the API as a citation; ``internal_reference`` (e.g. the seed file name) is for
+    staff only and never leaves the admin."""
+
+    title = models.CharField(
+        _("title"), max_length=300, help_text=_("Title of the document, in its own language, as the document gives it.")
+    )
+    publisher = models.CharField(
+        _("publisher"), max_length=200, blank=True, help_text=_("Who published the document, e.g. the MOT.")
+    )
+    url = models.URLField(_("address (URL)"), max_length=500, blank=True, help_text=_("Web address, when known."))
+    date = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("Publication date of the document; for a month or a year only, its first day (see precision)."),
+    )
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("How much of the date the document gives: the day, the month or only the year."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=SourceLanguage.choices,
+        blank=True,
+        help_text=_("Language of the document."),
+    )
+    consulted_on = models.DateField(
+        _("consulted on"), null=True, blank=True, help_text=_("For a web page: when it was read.")
+    )
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("Public note: what the record takes from this document (plain text).")
+    )
+    internal_reference = models.CharField(
+        _("internal reference (staff only)"),
+        max_length=250,
+        blank=True,
+        help_text=_("Staff only, never shown in public: e.g. the file name of the document in the MOT's archive."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["-date", "title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["internal_reference"],
+                condition=~models.Q(internal_reference=""),
+                name="source_internal_reference_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from editorial.citations import date_display
+
+        when = date_display(self.date, self.date_precision)
+        return (
+            f"{self.title} ({', '.join(p for p in (self.publisher, when) if p)})"
+            if self.publisher or when
+            else self.title
+        )
+
+
+# What a citation shows of a source (pages, PDFs, API): a change to one of these refreshes what cites it.
+SOURCE_SHOWN = ("title", "publisher", "url", "date", "date_precision", "language", "consulted_on", "note")
+
+
+def sources_field(related_name: str) -> models.ManyToManyField:
+    """The ``sources`` of a content record (factsheets, booklets, missions, partners, areas, programmes)."""
+    return models.ManyToManyField(
+        Source,
+        verbose_name=_("sources"),
+        blank=True,
+        related_name=related_name,
+        help_text=_("Documents the facts of this record come from; cited on its public page and in its PDF."),
+    )
+
+
+def first_published_on_field() -> models.DateField:
+    return models.DateField(
+        _("first published on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the MOT first published the document this record comes from (not when it entered the portal); "
+            "empty when no source says."
+        ),
+    )
+
+
+def first_published_precision_field() -> models.CharField:
+    return models.CharField(
+        _("precision of the first publication date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("How much of that date the source gives: the day, the month or only the year."),
+    )
+
+
+# The old provenance fields of the content records (``source_document``, ``source``): kept for staff, never public.
+STAFF_PROVENANCE_HELP = _(
+    "Staff only, never shown in public: where the record was taken from (e.g. the file name of the seed document). "
+    "The public citation is given by the sources."
+)

@@ -153,6 +153,7 @@ class MissionAdmin(EditorialAdmin):
     search_fields = ["title_fr", "title_en", "slug", "towns__name", "towns__insee_code"]
     prepopulated_fields = {"slug": ("title_fr",)}
     autocomplete_fields = ["towns", "intercommunalities", "cross_border_areas", "workplan_actions", "factsheets"]
+    autocomplete_fields += ["sources"]
     filter_horizontal = ["countries", "themes", "booklets"]
     readonly_fields = ["status", "published_at", "page_link", "english_missing"]
     inlines = [MissionEventInline, ThematicGroupInline, MissionPartnerInline, RoadmapInline]
@@ -176,7 +177,11 @@ class MissionAdmin(EditorialAdmin):
             },
         ),
         (_("Objectives and outcomes"), {"fields": ["objectives", "outcomes"]}),
-        (_("Links"), {"fields": ["workplan_actions", "factsheets", "booklets", "source_document"]}),
+        (_("Links"), {"fields": ["workplan_actions", "factsheets", "booklets"]}),
+        (
+            _("Sources"),
+            {"fields": ["sources", ("first_published_on", "first_published_precision"), "source_document"]},
+        ),
         (_("Publication"), {"fields": ["status", "published_at", "page_link", "english_missing"]}),
     ]
 

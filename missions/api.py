@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
+from editorial.api import CitationField, SourcesField
 from missions import selectors
 from missions.filters import MissionFilter, RoadmapFilter
 from missions.maps import mission_points
@@ -227,6 +228,8 @@ class RoadmapSerializer(RoadmapSummarySerializer):
 
 
 class MissionSerializer(serializers.ModelSerializer):
+    source_document = CitationField(read_only=True)
+    sources = SourcesField()
     title = _text("Title in the requested language.")
     summary = _text("Summary (sanitised HTML) in the requested language.")
     objectives = _text("Objectives (sanitised HTML) in the requested language.")
@@ -307,6 +310,9 @@ class MissionSerializer(serializers.ModelSerializer):
             "partner_matrix",
             "roadmaps",
             "source_document",
+            "sources",
+            "first_published_on",
+            "first_published_precision",
             "publication_status",
             "published_at",
             "updated_at",
@@ -405,7 +411,7 @@ class MissionViewSet(ExportMixin, DocumentActionMixin, LanguageMixin, viewsets.R
     def get_queryset(self):
         drafts = can_see_drafts(self, "missions.view_mission")
         missions = Mission.objects.all() if drafts else Mission.objects.published()
-        return selectors.with_relations(missions, include_drafts=drafts, lists=True)
+        return selectors.with_relations(missions, include_drafts=drafts, lists=True).prefetch_related("sources")
 
     def retrieve(self, request, *args, **kwargs):
         try:

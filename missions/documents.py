@@ -5,6 +5,7 @@ roadmap version. What it shows is declared here: any change to it refreshes the 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from editorial.models import SOURCE_SHOWN, Source
 from missions import selectors
 from missions.models import Mission, NationalProgramme, Roadmap
 from mot_portal.documents.registry import Dependency, DocumentKind
@@ -52,6 +53,7 @@ ROADMAP = DocumentKind(
         # The mission and its rows; its links to the work programme, factsheets and booklets are not in the PDF.
         Dependency(Mission, ignore=("workplan_actions", "factsheets", "booklets")),
         Dependency(NationalProgramme, "national_programme", fields=("name",)),
+        Dependency(Source, "sources", fields=SOURCE_SHOWN),
         Dependency(Town, "towns", fields=("name", "department", "latitude", "longitude")),
         Dependency(Department, "towns__department", fields=("name",)),
         Dependency(Intercommunality, "intercommunalities", fields=("name",)),

@@ -9,16 +9,19 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from editorial.models import (
+    STAFF_PROVENANCE_HELP,
+    first_published_on_field,
+    first_published_precision_field,
+    sources_field,
+)
+from editorial.models import DatePrecision as _DatePrecision
 from mot_portal.publishing import PublishableQuerySet, Status
 from mot_portal.sanitize import sanitize_fields
 
-
-class DatePrecision(models.TextChoices):
-    """How much of a stored date the source gives: the rest of the date is not a fact and is never shown."""
-
-    DAY = "day", _("Day")
-    MONTH = "month", _("Month")
-    YEAR = "year", _("Year")
+# How much of a stored date the source gives: the rest of the date is not a fact and is never shown (one set of
+# choices with the sources' dates, editorial.models.DatePrecision).
+DatePrecision = _DatePrecision
 
 
 def _dates_clean(obj, errors: dict) -> None:
@@ -174,8 +177,11 @@ class Mission(models.Model):
         help_text=_("Booklets that came out of or relate to the mission."),
     )
     source_document = models.CharField(
-        _("source document"), max_length=250, blank=True, help_text=_("Document the facts come from.")
+        _("source document (staff only)"), max_length=250, blank=True, help_text=STAFF_PROVENANCE_HELP
     )
+    sources = sources_field("missions")
+    first_published_on = first_published_on_field()
+    first_published_precision = first_published_precision_field()
     status = models.CharField(
         _("publication status"),
         max_length=10,

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
+from editorial.sources import catalogue_load, first_publication, sources_named
 from missions.models import (
     EventParticipation,
     Mission,
@@ -150,6 +151,8 @@ def _mission_create(entry: dict) -> Mission:
     }
     if entry.get("national_programme"):
         fields["national_programme"] = NationalProgramme.objects.get(slug=entry["national_programme"])
+    sources = sources_named(entry.get("sources", []), catalogue_load())
+    fields |= first_publication(sources)
     mission = mission_create(
         fields=fields,
         towns=[Town.objects.get(insee_code=code) for code in entry.get("towns", [])],
@@ -160,6 +163,7 @@ def _mission_create(entry: dict) -> Mission:
         workplan_actions=workplan_actions_resolve(entry.get("workplan_actions", [])),
         factsheets=[Factsheet.objects.get(slug=slug) for slug in entry.get("factsheets", [])],
         booklets=[Booklet.objects.get(slug=slug) for slug in entry.get("booklets", [])],
+        sources=sources,
     )
     events = []
     for position, item in enumerate(entry.get("events", []), start=1):

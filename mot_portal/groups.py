@@ -68,4 +68,6 @@ STAFF_GRANTS = (
     ("workplan", None),
     ("missions", None),
     ("support", ("service", "retiredmission")),
+    # The sources records cite (editorial migration 0003); the publication log stays read-only.
+    ("editorial", ("source",)),
 )

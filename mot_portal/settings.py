@@ -291,6 +291,8 @@ SPECTACULAR_SETTINGS = {
         "PublicationStatusEnum": "mot_portal.publishing.Status",
         # The kinds of mission: a mission's kind and the kind of mission a service of the offer is delivered by.
         "MissionKindEnum": "missions.models.Mission.Kind",
+        # How much of a date the source gives: missions' and events' dates, sources' and records' first publication.
+        "DatePrecisionEnum": "editorial.models.DatePrecision",
     },
 }
 

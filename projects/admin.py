@@ -54,7 +54,7 @@ class FactsheetAdmin(PhotoPreviewMixin, ServiceImportExportMixin, EditorialAdmin
     search_fields = ["title_fr", "title_en", "slug", "town_roles__town__name", "town_roles__town__insee_code"]
     prepopulated_fields = {"slug": ("title_fr",)}
     filter_horizontal = ["countries", "themes"]
-    autocomplete_fields = ["cross_border_area"]
+    autocomplete_fields = ["cross_border_area", "sources"]
     readonly_fields = ["status", "published_at", "page_link", "english_missing", "photo_resized"]
     inlines = [FactsheetTownInline, FactsheetPartnerInline]
 
@@ -82,11 +82,12 @@ class BookletAdmin(PhotoPreviewMixin, EditorialAdmin):
     list_display = ["title", "edition_label", "status", "published_at", "english_missing", "page_link"]
     list_filter = ["status"]
     search_fields = ["title_fr", "title_en", "slug"]
+    autocomplete_fields = ["sources"]
     prepopulated_fields = {"slug": ("title_fr",)}
     readonly_fields = ["status", "published_at", "page_link", "english_missing"]
     inlines = [BookletEntryInline]
 
     def save_record(self, *, obj, fields, relations, change):
         if change:
-            return services.booklet_update(booklet=obj, fields=fields)
-        return services.booklet_create(fields=fields)
+            return services.booklet_update(booklet=obj, fields=fields, **relations)
+        return services.booklet_create(fields=fields, **relations)

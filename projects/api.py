@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
+from editorial.api import CitationField, SourcesField
 from mot_portal.api import LanguageMixin
 from mot_portal.documents.api import DocumentActionMixin
 from mot_portal.exports import ExportInfo, ExportMixin, point, points
@@ -144,6 +145,8 @@ class FactsheetSerializer(PortalSerializer):
     )
     photo = serializers.SerializerMethodField(help_text="URL of the photo (resized copy), or null.")
     url = serializers.SerializerMethodField(help_text="Public page of the factsheet.")
+    source_document = CitationField()
+    sources = SourcesField()
 
     class Meta:
         model = Factsheet
@@ -166,6 +169,9 @@ class FactsheetSerializer(PortalSerializer):
             "photo",
             "photo_credit",
             "source_document",
+            "sources",
+            "first_published_on",
+            "first_published_precision",
             "status",
             "published_at",
             "updated_at",
@@ -252,6 +258,8 @@ class BookletSerializer(PortalSerializer):
     )
     cover_photo = serializers.SerializerMethodField(help_text="URL of the cover photo, or null.")
     url = serializers.SerializerMethodField(help_text="Public page of the booklet.")
+    source_document = CitationField()
+    sources = SourcesField()
 
     class Meta:
         model = Booklet
@@ -266,6 +274,9 @@ class BookletSerializer(PortalSerializer):
             "cover_photo",
             "cover_credit",
             "source_document",
+            "sources",
+            "first_published_on",
+            "first_published_precision",
             "status",
             "published_at",
             "factsheets",
@@ -351,7 +362,8 @@ class FactsheetViewSet(ExportMixin, DocumentActionMixin, LanguageMixin, viewsets
     ordering = ["slug"]
 
     def get_queryset(self):
-        return selectors.factsheet_list(include_drafts=can_see_drafts(self, "projects.view_factsheet"))
+        drafts = can_see_drafts(self, "projects.view_factsheet")
+        return selectors.factsheet_list(include_drafts=drafts).prefetch_related("sources")
 
     def export_geometry(self, factsheet: Factsheet):
         towns = points((role.town.latitude, role.town.longitude) for role in factsheet.town_roles.all())
@@ -377,7 +389,7 @@ class BookletViewSet(ExportMixin, DocumentActionMixin, LanguageMixin, viewsets.M
         if not drafts:
             entries = entries.filter(factsheet__status=Status.PUBLISHED)
         booklets = Booklet.objects.all() if drafts else Booklet.objects.published()
-        return booklets.prefetch_related(Prefetch("entries", queryset=entries.order_by("position", "pk")))
+        return booklets.prefetch_related(Prefetch("entries", queryset=entries.order_by("position", "pk")), "sources")
 
 
 class ThemeViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):

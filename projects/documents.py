@@ -4,6 +4,7 @@ French and in English. What each shows is declared here: any change to it refres
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from editorial.models import SOURCE_SHOWN, Source
 from mot_portal.documents.registry import Dependency, DocumentKind
 from mot_portal.publishing import Status
 from projects import selectors
@@ -47,7 +48,7 @@ FACTSHEET = DocumentKind(
     load=lambda pk: selectors.factsheet_list().get(pk=pk),
     context=lambda factsheet: {"factsheet": factsheet},
     title=lambda factsheet: factsheet.title,
-    depends_on=(Dependency(Factsheet), *factsheet_names()),
+    depends_on=(Dependency(Factsheet), *factsheet_names(), Dependency(Source, "sources", fields=SOURCE_SHOWN)),
 )
 
 BOOKLET = DocumentKind(
@@ -62,6 +63,7 @@ BOOKLET = DocumentKind(
     title=lambda booklet: booklet.title,
     depends_on=(
         Dependency(Booklet),
+        Dependency(Source, "sources", fields=SOURCE_SHOWN),
         # Its published factsheets, every field (and a factsheet published or withdrawn joins or leaves it).
         Dependency(Factsheet, "entries__factsheet", shown=Q(status=Status.PUBLISHED)),
         *factsheet_names("entries__factsheet__"),

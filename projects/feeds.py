@@ -4,6 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from editorial.citations import publication_datetime
 from mot_portal.sanitize import sanitize_html
 from projects.models import Factsheet
 
@@ -27,7 +28,8 @@ class LatestFactsheetsFeed(Feed):
         return sanitize_html(item.summary) or ""
 
     def item_pubdate(self, item: Factsheet):
-        return item.published_at
+        # The original publication of the factsheet's document (March 2021), not the day it was loaded.
+        return publication_datetime(item)
 
     def item_updateddate(self, item: Factsheet):
         return item.updated_at

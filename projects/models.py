@@ -9,6 +9,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from editorial.models import (
+    STAFF_PROVENANCE_HELP,
+    first_published_on_field,
+    first_published_precision_field,
+    sources_field,
+)
 from mot_portal.publishing import PublishableQuerySet, Status
 from mot_portal.sanitize import sanitize_fields
 from mot_portal.uploads import UploadedImageField
@@ -97,8 +103,11 @@ class Factsheet(models.Model):
     photo_caption = models.CharField(_("photo caption"), max_length=250, blank=True, help_text=_("Caption."))
     photo_credit = models.CharField(_("photo credit"), max_length=200, blank=True, help_text=_("Photo credit."))
     source_document = models.CharField(
-        _("source document"), max_length=250, blank=True, help_text=_("Document the facts come from.")
+        _("source document (staff only)"), max_length=250, blank=True, help_text=STAFF_PROVENANCE_HELP
     )
+    sources = sources_field("factsheets")
+    first_published_on = first_published_on_field()
+    first_published_precision = first_published_precision_field()
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -220,8 +229,11 @@ class Booklet(models.Model):
         Factsheet, through="BookletEntry", verbose_name=_("factsheets"), related_name="booklets", blank=True
     )
     source_document = models.CharField(
-        _("source document"), max_length=250, blank=True, help_text=_("Document the facts come from.")
+        _("source document (staff only)"), max_length=250, blank=True, help_text=STAFF_PROVENANCE_HELP
     )
+    sources = sources_field("booklets")
+    first_published_on = first_published_on_field()
+    first_published_precision = first_published_precision_field()
     status = models.CharField(
         _("status"),
         max_length=10,

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from editorial.sources import catalogue_load, first_publication, sources_named
 from mot_portal import changes
 from mot_portal.publishing import Status, status_change
 from mot_portal.services import instance_save
@@ -100,11 +101,12 @@ def factsheet_create(
     town_roles: Iterable[TownRole] | None = None,
     partner_roles: Iterable[PartnerRole] | None = None,
     status: str | None = None,
+    sources: Iterable | None = None,
 ) -> Factsheet:
     """Create a factsheet with its relations, then move it to ``status`` when given (publishing dates it). Atomic
     and validated; makes the resized photo and the search documents. After commit, its documents are prepared
     when it is published (``PDF_RENDER_ON_PUBLISH``)."""
-    return _factsheet_save(Factsheet(), fields, countries, themes, town_roles, partner_roles, status)
+    return _factsheet_save(Factsheet(), fields, countries, themes, town_roles, partner_roles, status, sources)
 
 
 @transaction.atomic
@@ -117,16 +119,18 @@ def factsheet_update(
     town_roles: Iterable[TownRole] | None = None,
     partner_roles: Iterable[PartnerRole] | None = None,
     status: str | None = None,
+    sources: Iterable | None = None,
 ) -> Factsheet:
     """Change a factsheet: the ``fields`` given, the relations given (``None`` leaves one unchanged; the town and
     partner rows given replace the present ones), then its status when given. Atomic and validated; keeps the
     resized photo and the search documents in step. After commit, the documents that show it (its own, its
     booklets') are refreshed once."""
-    return _factsheet_save(factsheet, fields or {}, countries, themes, town_roles, partner_roles, status)
+    return _factsheet_save(factsheet, fields or {}, countries, themes, town_roles, partner_roles, status, sources)
 
 
-def _factsheet_save(factsheet, fields, countries, themes, town_roles, partner_roles, status) -> Factsheet:
-    instance_save(instance=factsheet, fields=fields, relations={"countries": countries, "themes": themes})
+def _factsheet_save(factsheet, fields, countries, themes, town_roles, partner_roles, status, sources=None):
+    relations = {"countries": countries, "themes": themes, "sources": sources}
+    instance_save(instance=factsheet, fields=fields, relations=relations)
     if town_roles is not None:
         _rows_replace(factsheet.town_roles, FactsheetTown, {"factsheet": factsheet}, town_roles, ("town", "role"))
     if partner_roles is not None:
@@ -162,10 +166,14 @@ def _rows_replace(manager, model, owner: dict, wanted: Iterable, key: tuple[str,
 
 @transaction.atomic
 def booklet_create(
-    *, fields: Mapping[str, Any], factsheets: Sequence[Factsheet] | None = None, status: str | None = None
+    *,
+    fields: Mapping[str, Any],
+    factsheets: Sequence[Factsheet] | None = None,
+    status: str | None = None,
+    sources: Iterable | None = None,
 ) -> Booklet:
     """Create a booklet with its factsheets in order, then move it to ``status`` when given. Atomic, validated."""
-    return _booklet_save(Booklet(), fields, factsheets, status)
+    return _booklet_save(Booklet(), fields, factsheets, status, sources)
 
 
 @transaction.atomic
@@ -175,14 +183,15 @@ def booklet_update(
     fields: Mapping[str, Any] | None = None,
     factsheets: Sequence[Factsheet] | None = None,
     status: str | None = None,
+    sources: Iterable | None = None,
 ) -> Booklet:
     """Change a booklet: the ``fields`` given; ``factsheets`` (in order) replace its list when given; then its
     status when given. Atomic, validated; its documents are refreshed once, after commit."""
-    return _booklet_save(booklet, fields or {}, factsheets, status)
+    return _booklet_save(booklet, fields or {}, factsheets, status, sources)
 
 
-def _booklet_save(booklet, fields, factsheets, status) -> Booklet:
-    instance_save(instance=booklet, fields=fields)
+def _booklet_save(booklet, fields, factsheets, status, sources=None) -> Booklet:
+    instance_save(instance=booklet, fields=fields, relations={"sources": sources})
     if factsheets is not None:
         positions = {factsheet.pk: position for position, factsheet in enumerate(factsheets, start=1)}
         if len(positions) != len(factsheets):
@@ -209,6 +218,7 @@ def projects_content_load(*, path: Path) -> dict[str, int]:
     """Create the themes, factsheets and booklets of ``path`` that do not exist yet (staff edits are kept).
     Atomic: a bad entry raises and nothing is written."""
     content = json.loads(path.read_text(encoding="utf-8"))
+    catalogue = catalogue_load()
     created = {"themes": 0, "factsheets": 0, "booklets": 0}
     for position, entry in enumerate(content.get("themes", []), start=1):
         if Theme.objects.filter(slug=entry["slug"]).exists():
@@ -221,7 +231,11 @@ def projects_content_load(*, path: Path) -> dict[str, int]:
     for entry in content.get("factsheets", []):
         if Factsheet.objects.filter(slug=entry["slug"]).exists():
             continue
-        fields = {k: v for k, v in entry.items() if k not in {"countries", "themes", "towns", "area", "publish"}}
+        omitted = {"countries", "themes", "towns", "area", "publish", "sources"}
+        fields = {k: v for k, v in entry.items() if k not in omitted}
+        sources = sources_named(entry.get("sources", []), catalogue)
+        if not fields.get("first_published_on"):
+            fields |= first_publication(sources)
         if entry.get("area"):
             fields["cross_border_area"] = CrossBorderArea.objects.get(slug=entry["area"])
         factsheet_create(
@@ -232,15 +246,21 @@ def projects_content_load(*, path: Path) -> dict[str, int]:
                 TownRole(Town.objects.get(insee_code=code), role) for code, role in entry.get("towns", {}).items()
             ],
             status=Status.PUBLISHED if entry.get("publish") else None,
+            sources=sources,
         )
         created["factsheets"] += 1
     for entry in content.get("booklets", []):
         if Booklet.objects.filter(slug=entry["slug"]).exists():
             continue
+        sources = sources_named(entry.get("sources", []), catalogue)
+        fields = {k: v for k, v in entry.items() if k not in {"factsheets", "publish", "sources"}}
+        if not fields.get("first_published_on"):
+            fields |= first_publication(sources)
         booklet_create(
-            fields={k: v for k, v in entry.items() if k not in {"factsheets", "publish"}},
+            fields=fields,
             factsheets=[Factsheet.objects.get(slug=slug) for slug in entry.get("factsheets", [])],
             status=Status.PUBLISHED if entry.get("publish") else None,
+            sources=sources,
         )
         created["booklets"] += 1
     return created

@@ -1,20 +1,26 @@
 """The projects app's pages in the sitemap: published factsheets and booklets."""
 
+from editorial.citations import content_date
 from mot_portal.sitemaps import PortalSitemap
 from projects.models import Booklet, Factsheet
 
 
 class FactsheetSitemap(PortalSitemap):
     def items(self):
-        return Factsheet.objects.published().only("slug", "updated_at").order_by("slug")
+        fields = ("slug", "updated_at", "published_at", "first_published_on", "first_published_precision")
+        return Factsheet.objects.published().only(*fields).order_by("slug")
 
     def lastmod(self, item):
-        return item.updated_at
+        return content_date(item)
 
 
 class BookletSitemap(PortalSitemap):
     def items(self):
-        return Booklet.objects.published().only("slug").order_by("slug")
+        fields = ("slug", "published_at", "first_published_on", "first_published_precision")
+        return Booklet.objects.published().only(*fields).order_by("slug")
+
+    def lastmod(self, item):
+        return content_date(item)
 
 
 SITEMAPS = {"factsheets": FactsheetSitemap, "booklets": BookletSitemap}

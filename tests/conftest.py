@@ -99,9 +99,12 @@ def real_data(django_db_setup, django_db_blocker):
         content_load(path=CONTENT_FILE)
     yield
     with django_db_blocker.unblock():
+        from editorial.models import Source  # the catalogue the content load creates
+
         for model in (
             Partner,
             CrossBorderArea,
+            Source,
             Town,
             Intercommunality,
             Department,

@@ -188,7 +188,7 @@ class PartnerAdmin(
     list_filter = ["country", "competence_level", "kind"]
     search_fields = ["name_fr", "name_en", "intercommunality__siren", "towns__insee_code"]
     prepopulated_fields = {"slug": ("name_fr",)}
-    autocomplete_fields = ["towns", "intercommunality"]
+    autocomplete_fields = ["towns", "intercommunality", "sources"]
     readonly_fields = ["public_link"]
     list_select_related = ["country"]
 
@@ -211,7 +211,7 @@ class CrossBorderAreaAdmin(
     list_filter = ["countries"]
     search_fields = ["name_fr", "name_en", "towns__insee_code"]
     prepopulated_fields = {"slug": ("name_fr",)}
-    autocomplete_fields = ["towns"]
+    autocomplete_fields = ["towns", "sources"]
     filter_horizontal = ["countries"]
     readonly_fields = ["public_link", "map_centre"]
 

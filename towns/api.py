@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from editorial.api import SourcesField
 from mot_portal.api import LanguageMixin
 from mot_portal.apikeys.throttling import PageScriptRateThrottle
 from mot_portal.exports import CC_BY_4, ExportInfo, ExportMixin, point
@@ -380,6 +381,7 @@ class PartnerSerializer(NamedRecordSerializer):
         required=False,
         help_text="INSEE codes of the towns the partner works with.",
     )
+    sources = SourcesField()
 
     class Meta(NamedRecordSerializer.Meta):
         model = Partner
@@ -396,6 +398,7 @@ class PartnerSerializer(NamedRecordSerializer):
             "description_fr",
             "description_en",
             "towns",
+            "sources",
         ]
 
 
@@ -430,6 +433,7 @@ class CrossBorderAreaSerializer(NamedRecordSerializer):
         help_text="Optional GeoJSON geometry (Polygon or MultiPolygon, WGS 84 [longitude, latitude], closed rings) of "
         "the area's extent, from a cited source; null when none.",
     )
+    sources = SourcesField()
     centre = serializers.SerializerMethodField(
         help_text="The point that stands for the area on a map: the centre a source gives (latitude, longitude), "
         "otherwise the mean position of the member towns with coordinates; null when the area has neither."
@@ -451,6 +455,7 @@ class CrossBorderAreaSerializer(NamedRecordSerializer):
             "longitude",
             "outline",
             "centre",
+            "sources",
         ]
         extra_kwargs = {
             **NamedRecordSerializer.Meta.extra_kwargs,
@@ -667,7 +672,7 @@ class PartnerViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
     ordering_fields = ["slug", "name_fr", "name_en"]
     ordering = ["slug"]
     queryset = Partner.objects.select_related("country").prefetch_related(
-        Prefetch("towns", queryset=Town.objects.only("id", "insee_code"))
+        "sources", Prefetch("towns", queryset=Town.objects.only("id", "insee_code"))
     )
 
 
@@ -683,6 +688,7 @@ class CrossBorderAreaViewSet(ExportMixin, LanguageMixin, viewsets.ModelViewSet):
     ordering_fields = ["slug", "name_fr", "name_en"]
     ordering = ["slug"]
     queryset = CrossBorderArea.objects.prefetch_related(
+        "sources",
         Prefetch("countries", queryset=Country.objects.order_by("code")),
         Prefetch("towns", queryset=Town.objects.only("id", "insee_code", "latitude", "longitude")),
     )

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from editorial.models import STAFF_PROVENANCE_HELP, sources_field
+
 INSEE_CODE_REGEX = r"^(?:[0-9]{2}|2[AB])[0-9]{3}$"
 SIREN_REGEX = r"^[0-9]{9}$"
 PVD_ID_REGEX = r"^pvd-[0-9A-Za-z-]{1,16}$"
@@ -374,9 +376,8 @@ class Partner(models.Model):
         related_name="partners",
         help_text=_("Towns the organisation works with."),
     )
-    source = models.CharField(
-        _("source"), max_length=200, blank=True, help_text=_("Document the facts about this record come from.")
-    )
+    source = models.CharField(_("source (staff only)"), max_length=200, blank=True, help_text=STAFF_PROVENANCE_HELP)
+    sources = sources_field("partners")
 
     class Meta:
         verbose_name = _("partner")
@@ -435,14 +436,8 @@ class CrossBorderArea(models.Model):
             "from a cited source."
         ),
     )
-    source = models.TextField(
-        _("source"),
-        blank=True,
-        help_text=_(
-            "Documents the facts about this record come from (title, publisher, address, date), separated by "
-            "semicolons."
-        ),
-    )
+    source = models.TextField(_("source (staff only)"), blank=True, help_text=STAFF_PROVENANCE_HELP)
+    sources = sources_field("cross_border_areas")
 
     class Meta:
         verbose_name = _("cross-border area")

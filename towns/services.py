@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from editorial.sources import catalogue_load, sources_named
 from mot_portal import changes
 from mot_portal.services import instance_save
 from towns.importing import DataFileError, border_distances_compute, checksum, read_dataset
@@ -225,6 +226,7 @@ def content_load(*, path: Path) -> dict[str, int]:
     except (FileNotFoundError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DataFileError(path.name, getattr(exc, "lineno", None), str(exc)) from None
     countries = {c.code: c for c in Country.objects.all()}
+    catalogue = catalogue_load()
     created = Counter()
 
     def resolve(entry: dict, index: int, kind: str) -> tuple[list[Country], list[Town]]:
@@ -256,25 +258,34 @@ def content_load(*, path: Path) -> dict[str, int]:
                 if _area_complete(existing, entry, area_countries, towns):
                     created["cross_border_areas_completed"] += 1
             continue
-        fields = {
-            k: v for k, v in entry.items() if k not in {"countries", "towns", "intercommunalities"} and k[0] != "_"
-        }
+        omitted = {"countries", "towns", "intercommunalities", "sources"}
+        fields = {k: v for k, v in entry.items() if k not in omitted and k[0] != "_"}
+        sources = _sources(path, catalogue, entry, "cross_border_areas", index)
         with _entry_errors(path, "CrossBorderArea", index):
-            area_create(fields=fields, countries=area_countries, towns=towns)
+            area_create(fields=fields, countries=area_countries, towns=towns, sources=sources)
         created["cross_border_areas"] += 1
 
     for index, entry in enumerate(content.get("partners", [])):
         _countries, towns = resolve({"countries": [entry["country"]], **entry}, index, "partners")
         if Partner.objects.filter(slug=entry["slug"]).exists():
             continue
-        fields = {k: v for k, v in entry.items() if k not in {"country", "towns", "intercommunality"} and k[0] != "_"}
+        omitted = {"country", "towns", "intercommunality", "sources"}
+        fields = {k: v for k, v in entry.items() if k not in omitted and k[0] != "_"}
         fields["country"] = countries[entry["country"]]
         if entry.get("intercommunality"):
             fields["intercommunality"] = Intercommunality.objects.get(siren=entry["intercommunality"])
+        sources = _sources(path, catalogue, entry, "partners", index)
         with _entry_errors(path, "Partner", index):
-            partner_create(fields=fields, towns=towns)
+            partner_create(fields=fields, towns=towns, sources=sources)
         created["partners"] += 1
     return dict(created)
+
+
+def _sources(path: Path, catalogue: dict, entry: dict, kind: str, index: int) -> list:
+    try:
+        return sources_named(entry.get("sources", []), catalogue)
+    except ValueError as exc:
+        raise DataFileError(path.name, None, f"{kind} #{index + 1}: {exc}") from None
 
 
 def _area_complete(area: CrossBorderArea, entry: dict, countries: list[Country], towns: list[Town]) -> int:
@@ -309,24 +320,30 @@ def _entry_errors(path: Path, model: str, index: int):
 # --- Records edited in the admin and through the API --------------------------------------------------------------
 
 
-def partner_create(*, fields: Mapping[str, Any], towns: Iterable[Town] | None = None) -> Partner:
-    """Create a partner organisation with the towns it works with. Atomic, validated."""
-    return instance_save(instance=Partner(), fields=fields, relations={"towns": towns})
+def partner_create(*, fields: Mapping[str, Any], towns: Iterable[Town] | None = None, sources=None) -> Partner:
+    """Create a partner organisation with the towns it works with (and its sources). Atomic, validated."""
+    return instance_save(instance=Partner(), fields=fields, relations={"towns": towns, "sources": sources})
 
 
-def partner_update(*, partner: Partner, fields: Mapping[str, Any], towns: Iterable[Town] | None = None) -> Partner:
-    """Change a partner (``towns=None`` keeps its towns). Atomic, validated."""
-    return instance_save(instance=partner, fields=fields, relations={"towns": towns})
+def partner_update(
+    *, partner: Partner, fields: Mapping[str, Any], towns: Iterable[Town] | None = None, sources=None
+) -> Partner:
+    """Change a partner (``towns=None`` keeps its towns, ``sources=None`` its sources). Atomic, validated."""
+    return instance_save(instance=partner, fields=fields, relations={"towns": towns, "sources": sources})
 
 
-def area_create(*, fields: Mapping[str, Any], countries=None, towns=None) -> CrossBorderArea:
-    """Create a cross-border area with its countries and member towns. Atomic, validated."""
-    return instance_save(instance=CrossBorderArea(), fields=fields, relations={"countries": countries, "towns": towns})
+def area_create(*, fields: Mapping[str, Any], countries=None, towns=None, sources=None) -> CrossBorderArea:
+    """Create a cross-border area with its countries, member towns and sources. Atomic, validated."""
+    relations = {"countries": countries, "towns": towns, "sources": sources}
+    return instance_save(instance=CrossBorderArea(), fields=fields, relations=relations)
 
 
-def area_update(*, area: CrossBorderArea, fields: Mapping[str, Any], countries=None, towns=None) -> CrossBorderArea:
+def area_update(
+    *, area: CrossBorderArea, fields: Mapping[str, Any], countries=None, towns=None, sources=None
+) -> CrossBorderArea:
     """Change a cross-border area (a relation left ``None`` is kept). Atomic, validated."""
-    return instance_save(instance=area, fields=fields, relations={"countries": countries, "towns": towns})
+    relations = {"countries": countries, "towns": towns, "sources": sources}
+    return instance_save(instance=area, fields=fields, relations=relations)
 
 
 def country_create(*, fields: Mapping[str, Any]) -> Country:

@@ -76,6 +76,7 @@ class ProgrammeAdmin(
     list_filter = ["status"]
     search_fields = ["title_fr", "title_en", "year"]
     readonly_fields = ["status", "public_link"]  # published and withdrawn by the actions (the publication service)
+    autocomplete_fields = ["sources"]
     inlines = [AxisInline]
     actions = ["mark_in_review", "publish", "unpublish", *RenderDocumentsMixin.actions]
     document_kind = "programme"

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers, viewsets
 
+from editorial.api import SourcesField
 from mot_portal.api import LanguageMixin
 from mot_portal.documents.api import DocumentActionMixin
 from mot_portal.exports import ExportInfo, ExportMixin
@@ -133,11 +134,23 @@ def _node(node: selectors.TreeNode) -> dict:
 
 class ProgrammeSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True, help_text="Title in the requested language.")
+    sources = SourcesField()
     url = serializers.SerializerMethodField(help_text="Public page of the programme.")
 
     class Meta:
         model = Programme
-        fields = ["year", "title", "title_fr", "title_en", "as_of", "status", "url"]
+        fields = [
+            "year",
+            "title",
+            "title_fr",
+            "title_en",
+            "as_of",
+            "status",
+            "url",
+            "sources",
+            "first_published_on",
+            "first_published_precision",
+        ]
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, programme: Programme) -> str:
@@ -171,7 +184,7 @@ class ProgrammeViewSet(ExportMixin, DocumentActionMixin, LanguageMixin, viewsets
     ordering = ["-year"]
 
     def get_queryset(self):
-        return selectors.programme_list()
+        return selectors.programme_list().prefetch_related("sources")
 
     def get_serializer_class(self):
         return ProgrammeTreeSerializer if self.action == "retrieve" else ProgrammeSerializer

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from editorial.models import SOURCE_SHOWN, Source
 from mot_portal.documents.registry import Dependency, DocumentKind
 from workplan import selectors
 from workplan.models import DealTheme, Programme, TransversalTheme
@@ -52,6 +53,7 @@ PROGRAMME = DocumentKind(
     title=lambda programme: programme.title,
     depends_on=(
         Dependency(Programme),
+        Dependency(Source, "sources", fields=SOURCE_SHOWN),
         Dependency(DealTheme, fields=("number", "name"), everywhere=True),
         Dependency(TransversalTheme, fields=("name", "slug"), everywhere=True),
     ),

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from editorial.models import first_published_on_field, first_published_precision_field, sources_field
+
 NODE_CODE_REGEX = r"^[0-9]+(?:\.[0-9]+){0,2}$"
 
 
@@ -90,8 +92,14 @@ class Programme(models.Model):
         help_text=_("Only published programmes appear on the public pages and in the API."),
     )
     source = models.CharField(
-        _("source"), max_length=200, blank=True, help_text=_("File the programme was imported from.")
+        _("source file (staff only)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Staff only, never shown in public: the file the programme was imported from."),
     )
+    sources = sources_field("programmes")
+    first_published_on = first_published_on_field()
+    first_published_precision = first_published_precision_field()
 
     objects = ProgrammeQuerySet.as_manager()
 

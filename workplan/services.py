@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from editorial.sources import catalogue_entries, catalogue_load, first_publication, provenance_keys
 from mot_portal.publishing import status_change_many
 from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem, normalise
 
@@ -387,6 +388,7 @@ def _write(parsed: ParsedProgramme, *, path: Path, status: str, english: dict) -
     if changed:
         _clean(programme)
         programme.save()
+    _programme_sources(programme, path)
 
     matched = _match_existing(programme, parsed.items)
     node_english = year_english.get("nodes", {})
@@ -441,6 +443,24 @@ def _write(parsed: ParsedProgramme, *, path: Path, status: str, english: dict) -
         updated=updated,
         deleted=deleted,
     )
+
+
+def _programme_sources(programme: Programme, path: Path) -> None:
+    """A programme without sources gets the catalogue's document of its file (fixtures/content/sources.json names
+    the work programme's copy), and its first publication date from it when it has none."""
+    if programme.sources.exists():
+        return
+    catalogue = catalogue_load()
+    sources = [catalogue[key] for key in provenance_keys(path.name, catalogue_entries())]
+    if not sources:
+        return
+    programme.sources.set(sources)
+    if programme.first_published_on is None:
+        dates = first_publication(sources)
+        if dates:
+            for name, value in dates.items():
+                setattr(programme, name, value)
+            programme.save(update_fields=list(dates))
 
 
 def _match_existing(programme: Programme, items: list[ParsedItem]) -> dict[int, WorkItem]:

@@ -21,7 +21,7 @@ from mot_portal.documents import registry, services
 from mot_portal.documents.models import StoredDocument
 from mot_portal.publishing import Status, status_change
 from projects.models import FactsheetTown, Theme
-from projects.services import TownRole, factsheet_update, theme_update
+from projects.services import TownRole, booklet_update, factsheet_update, theme_update
 from tests.documents import pdf_text, store
 from tests.factories import CrossBorderAreaFactory, DepartmentFactory
 from towns.models import CrossBorderArea, Department
@@ -89,7 +89,16 @@ def _booklet_factsheet(c):
     return {("factsheet", c.draft.pk), ("booklet", c.booklet.pk)}, 2  # the draft has no document yet: none made
 
 
+def _cited_source(c):
+    from editorial.sources import source_update
+
+    source_update(source=c.source, fields={"note_en": "A corrected note."})  # the English citations only
+    return {("factsheet", c.care.pk), ("booklet", c.booklet.pk)}, 2
+
+
 CATALOGUE_SCENARIOS = {
+    ("factsheet", "editorial.source"): _cited_source,
+    ("booklet", "editorial.source"): _cited_source,
     ("factsheet", "projects.factsheet"): _factsheet_self,
     ("factsheet", "projects.theme"): _factsheet_theme,
     ("factsheet", "towns.country"): _factsheet_country,
@@ -184,7 +193,16 @@ def _programme_transversal_theme(m):
     return {("programme", m.programme.pk)}, 1
 
 
+def _roadmap_source(m):
+    from editorial.sources import source_update
+
+    source_update(source=m.source, fields={"note_en": "A corrected note."})  # the English citations only
+    return {("roadmap", m.flash.pk), ("programme", m.programme.pk)}, 2
+
+
 MISSIONS_SCENARIOS = {
+    ("roadmap", "editorial.source"): _roadmap_source,
+    ("programme", "editorial.source"): _roadmap_source,
     ("roadmap", "missions.mission"): _roadmap_self,
     ("roadmap", "missions.nationalprogramme"): _roadmap_programme,
     ("roadmap", "towns.town"): _roadmap_town,
@@ -216,11 +234,19 @@ def test_every_declared_dependency_has_a_scenario():
     assert _declared() == set(CATALOGUE_SCENARIOS) | set(MISSIONS_SCENARIOS)
 
 
+def _source():
+    from editorial.models import Source
+
+    return Source.objects.create(title="A source", publisher="MOT", note_fr="Une note.", note_en="A note.")
+
+
 @pytest.fixture
 def stored_catalogue(catalogue):
     DepartmentFactory(code="57", name="Moselle")  # another department a commune could move to
     catalogue.area = CrossBorderAreaFactory(slug="eurometropole", name_fr="Eurométropole", name_en="Eurometropolis")
-    factsheet_update(factsheet=catalogue.care, fields={"cross_border_area": catalogue.area})
+    catalogue.source = _source()
+    factsheet_update(factsheet=catalogue.care, fields={"cross_border_area": catalogue.area}, sources=[catalogue.source])
+    booklet_update(booklet=catalogue.booklet, sources=[catalogue.source])
     store(
         ("factsheet", catalogue.care.pk),
         ("factsheet", catalogue.carpool.pk),
@@ -252,7 +278,10 @@ def stored_missions(missions):
         mission=missions.flash,
         fields={"national_programme": missions.programme_record},
         cross_border_areas=[missions.area],
+        sources=[_source()],
     )
+    missions.source = missions.flash.sources.get()
+    missions.programme.sources.add(missions.source)
     store(("roadmap", missions.flash.pk), ("programme", missions.programme.pk))
     return missions
 

@@ -93,7 +93,9 @@ def test_the_export_takes_the_same_queries_for_10_or_300_factsheets(client, djan
     themes = [ThemeFactory(slug=f"theme-{i}") for i in range(5)]
     bulk_factsheets(count, towns=towns, countries=countries, themes=themes)
     for fmt in ("csv", "geojson"):
-        with django_assert_num_queries(5):  # the factsheets, then one per prefetch (countries, themes, towns, partners)
+        with django_assert_num_queries(
+            6
+        ):  # the factsheets, then one per prefetch (countries, themes, towns, partners, sources)
             response = client.get(f"/api/v1/factsheets/?format={fmt}")
             body = b"".join(response.streaming_content)
         assert body.count(b"bulk-") >= count

@@ -22,7 +22,7 @@ def factsheets(request):
         ("factsheets/", 14),  # the map: +2 (factsheets, their towns)
         ("factsheets/?country=BE&theme=theme-1&role=partner&year=2020&sort=-start_year&page=2", 16),
         ("factsheets/?search=nombre&department=59&town=59001", 16),
-        ("factsheets/bulk-7/", 8),  # + the missions and roadmap actions that refer to it
+        ("factsheets/bulk-7/", 9),  # + the missions and roadmap actions that refer to it, + its sources
         ("booklets/", 1),
     ],
 )
@@ -39,9 +39,10 @@ def test_pages_are_constant_in_queries(client, factsheets, django_assert_max_num
 @pytest.mark.parametrize(
     ("path", "max_queries"),
     [
-        ("/api/v1/factsheets/?page_size=300", 6),
-        ("/api/v1/factsheets/?country=BE&theme=theme-1&town=59006&role=partner&year=2022&page_size=300", 9),
-        ("/api/v1/factsheets/?search=nombre&page_size=300", 6),
+        # + one for the factsheets' sources (prefetched).
+        ("/api/v1/factsheets/?page_size=300", 7),
+        ("/api/v1/factsheets/?country=BE&theme=theme-1&town=59006&role=partner&year=2022&page_size=300", 10),
+        ("/api/v1/factsheets/?search=nombre&page_size=300", 7),
         ("/api/v1/themes/", 2),
     ],
 )

@@ -26,8 +26,8 @@ def towns(request):
         ("/api/v1/towns/?is_pvd=true&border_country=BE&ordering=-population&page_size=500", 3),
         ("/api/v1/intercommunalities/", 2),
         ("/api/v1/departments/", 3),
-        ("/api/v1/partners/", 3),
-        ("/api/v1/cross-border-areas/", 4),
+        ("/api/v1/partners/", 4),  # + their sources (prefetched)
+        ("/api/v1/cross-border-areas/", 5),  # + their sources (prefetched)
     ],
 )
 def test_api_lists_are_constant_in_queries(client, towns, django_assert_max_num_queries, path, max_queries):
@@ -105,7 +105,7 @@ def test_area_page_with_member_towns_and_localities_is_constant(client, localiti
 
     area = CrossBorderAreaFactory(towns=[localities])
     area.countries.set([CountryFactory()])
-    with django_assert_max_num_queries(8):  # with the map of the member towns
+    with django_assert_max_num_queries(9):  # with the map of the member towns, and the area's sources
         response = client.get(f"/en/cross-border-areas/{area.slug}/")
     assert response.status_code == 200
     assert "Localité " in response.content.decode()
