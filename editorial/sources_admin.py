@@ -7,11 +7,11 @@ from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 from editorial import sources as services
 from editorial.citations import date_display
 from editorial.models import Source
-from mot_portal.admin import ServiceAdminMixin
+from mot_portal.admin import ServiceAdminMixin, TranslationStatusMixin
 
 
 @admin.register(Source)
-class SourceAdmin(ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin):
+class SourceAdmin(TranslationStatusMixin, ServiceAdminMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["title", "publisher", "date_shown", "language", "internal_reference", "record_count"]
     list_filter = ["language", "date_precision", "publisher"]
     search_fields = ["title", "publisher", "url", "internal_reference", "note_fr", "note_en"]

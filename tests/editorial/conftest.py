@@ -35,6 +35,7 @@ TRANSLATED = {
     "missions.roadmap": ("summary",),
     "missions.roadmapaction": ("title", "description"),
     "support.service": ("title", "summary", "description", "audience"),
+    "editorial.source": ("note",),
 }
 
 TAG = re.compile(r"<[^>]*>")
