@@ -56,7 +56,9 @@ class CitationField(serializers.CharField):
     publisher, date, address; never the internal file name). A write still sets the staff-only note it replaced."""
 
     def __init__(self, **kwargs):
-        kwargs.update(source="*", required=False, allow_blank=True, max_length=250)
+        # No length limit on the field: a client sending back what it read (the citation, however long) must not
+        # be refused; that value is then ignored (below). A new note is limited by the model field (250).
+        kwargs.update(source="*", required=False, allow_blank=True)
         kwargs.setdefault(
             "help_text",
             "The record's sources as one line of text (see sources); on write, a staff-only provenance note.",
@@ -67,4 +69,8 @@ class CitationField(serializers.CharField):
         return citations_text(sources_of(record))
 
     def to_internal_value(self, data):
-        return {"source_document": super().to_internal_value(data)}
+        value = super().to_internal_value(data)
+        record = getattr(self.parent, "instance", None)
+        if record is not None and value == citations_text(sources_of(record)):
+            return {}  # the citation read from the API, sent back unchanged (a PUT of a GET): nothing to write
+        return {"source_document": value}

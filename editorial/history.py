@@ -131,6 +131,21 @@ def request_makes_revision(request) -> bool:
     return bool(_ADMIN_PATH.match(request.path) and user is not None and user.is_authenticated)
 
 
+class _Discarded(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+def revision_discard() -> None:
+    """The request being served is rolling its changes back (a refused bulk action, an import's dry run or refused
+    file): its revision is not kept, so the history never shows what was not written."""
+    from editorial.workflow import _request
+
+    request = _request.get()
+    if request is not None:
+        request._history_discard = True
+
+
 class HistoryMiddleware:
     """One revision for each write request of the admin and the API, in one transaction, with the request's
     user; the comment is the admin's change message (set when the admin logs the change, ``LogEntry``), the
@@ -142,14 +157,20 @@ class HistoryMiddleware:
     def __call__(self, request):
         if not request_makes_revision(request):
             return self.get_response(request)
-        with reversion.create_revision():
-            response = self.get_response(request)
-            user = getattr(request, "user", None)  # the API's view set it once it authenticated the client
-            if user is not None and user.is_authenticated and reversion.get_user() is None:
-                reversion.set_user(user)
-            if not reversion.get_comment() and request.path.startswith(API_PREFIX):
-                reversion.set_comment(json.dumps([{"api": {"method": request.method}}]))
-            return response
+        try:
+            with reversion.create_revision():
+                response = self.get_response(request)
+                if response.status_code >= 400 or getattr(request, "_history_discard", False):
+                    # Refused (403, 400…) or rolled back: what the versions hold was never written.
+                    raise _Discarded(response)
+                user = getattr(request, "user", None)  # the API's view set it once it authenticated the client
+                if user is not None and user.is_authenticated and reversion.get_user() is None:
+                    reversion.set_user(user)
+                if not reversion.get_comment() and request.path.startswith(API_PREFIX):
+                    reversion.set_comment(json.dumps([{"api": {"method": request.method}}]))
+                return response
+        except _Discarded as discarded:
+            return discarded.response
 
 
 def _admin_log_entry_saved(sender, instance: LogEntry, created: bool, **kwargs) -> None:
@@ -354,8 +375,8 @@ def events_for_revisions(revisions) -> dict[int, object]:
         ]
         # The step whose words are the revision's comment (several may follow each other within minutes).
         same = [event for event in candidates if _step_comment(event) == revision.comment]
-        if same or candidates:
-            found[revision.pk] = (same or candidates)[0]
+        if same:
+            found[revision.pk] = same[0]
     return found
 
 
@@ -463,6 +484,7 @@ def _factsheet_restore(*, obj, version, fields, relations):
         fields=fields,
         countries=relations.get("countries"),
         themes=relations.get("themes"),
+        sources=relations.get("sources"),
         town_roles=[TownRole(towns[row["town_id"]], row["role"]) for row in town_rows if row["town_id"] in towns],
         partner_roles=[
             PartnerRole(partners[row["partner_id"]], row["role"])
@@ -481,6 +503,7 @@ def _booklet_restore(*, obj, version, fields, relations):
     booklet_update(
         booklet=obj,
         fields=fields,
+        sources=relations.get("sources"),
         factsheets=[factsheets[r["factsheet_id"]] for r in rows if r["factsheet_id"] in factsheets],
     )
 

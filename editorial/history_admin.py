@@ -26,6 +26,14 @@ from editorial.history_diff import parts_row, record_diff
 RECENT_PAGE_SIZE = 50
 
 
+def _pk_or_404(model, object_id):
+    """The record's key as its field reads it (``abc`` for a number is a 404, not a server error)."""
+    try:
+        return model._meta.pk.to_python(object_id)
+    except (ValidationError, ValueError, TypeError):
+        raise Http404 from None
+
+
 def _model_or_404(app_label: str, model_name: str):
     try:
         content_type = ContentType.objects.get_by_natural_key(app_label, model_name)
@@ -76,6 +84,7 @@ def object_history(request, app_label: str, model_name: str, object_id: str):
     """Every version of one record, newest first, with who, when and what (the publication steps named), to
     compare two of them or restore one."""
     model = _model_or_404(app_label, model_name)
+    object_id = _pk_or_404(model, object_id)
     if not _can_view(request.user, model):
         raise PermissionDenied
     obj = model._default_manager.filter(pk=object_id).first()
@@ -152,6 +161,7 @@ def compare(request, app_label: str, model_name: str, object_id: str):
     """The differences between two versions of a record (``?from=<version>&to=<version>``), field by field, both
     languages side by side."""
     model = _model_or_404(app_label, model_name)
+    object_id = _pk_or_404(model, object_id)
     if not _can_view(request.user, model):
         raise PermissionDenied
     first = _version_of(model, object_id, request.GET.get("from"))
@@ -182,11 +192,17 @@ def restore(request, app_label: str, model_name: str, object_id: str, version_id
     """Restore a version (the change permission; confirmed by a POST): through the record's update service, in a
     new version; the publication status stays."""
     model = _model_or_404(app_label, model_name)
+    object_id = _pk_or_404(model, object_id)
     if not _can_change(request.user, model):
         raise PermissionDenied
     version = _version_of(model, object_id, version_id)
-    if not model._default_manager.filter(pk=object_id).exists():
+    record = model._default_manager.filter(pk=object_id).first()
+    if record is None:
         raise Http404
+    from mot_portal.admin import published_lock
+
+    if published_lock(request.user, record):
+        raise PermissionDenied  # a published record is changed by reviewers only, a restore included
     latest = _versions(model, object_id).first()
     if request.method == "POST":
         try:

@@ -294,6 +294,9 @@ class ServiceResource(resources.ModelResource):
             result = super().import_data(dataset, dry_run, raise_errors, use_transactions=True, **kwargs)
             if dry_run or result.has_errors() or result.has_validation_errors():
                 transaction.set_rollback(True)
+                from editorial.history import revision_discard
+
+                revision_discard()  # nothing of this file is written: no version of it either
         return result
 
     def header_problems(self, headers: list[str]) -> list[str]:
@@ -394,6 +397,14 @@ class ServiceResource(resources.ModelResource):
         return True
 
     def save_instance(self, instance, is_create, row, **kwargs):
+        from editorial.workflow import current_user
+        from mot_portal.admin import published_lock
+
+        user = current_user()
+        if not is_create and user is not None and published_lock(user, instance):
+            raise ValidationError(
+                gettext("“%(record)s” is published: only a reviewer may change it.") % {"record": instance}
+            )
         fields, relations = instance._import_values
         saved = self.service_save(instance, fields, relations, is_create)
         if saved is not instance:

@@ -47,10 +47,14 @@ def transition_label(from_status: str, to_status: str) -> str:
 
 
 def current_user():
-    """The authenticated user of the request being served, or ``None`` (no request, or an anonymous one)."""
+    """Who acts: the user of the request being served (anonymous included: they may make no transition), or
+    ``None`` where no request is served (a loader, a task, a command: the system)."""
     request = _request.get()
-    user = getattr(request, "user", None) if request is not None else None
-    return user if user is not None and user.is_authenticated else None
+    if request is None:
+        return None
+    from django.contrib.auth.models import AnonymousUser
+
+    return getattr(request, "user", None) or AnonymousUser()
 
 
 @contextmanager
@@ -77,16 +81,41 @@ def is_reviewer(user) -> bool:
     return bool(user and user.is_active and user.has_perm(PUBLISH_PERMISSION))
 
 
-def transition_allowed(user, from_status: str, to_status: str) -> bool:
-    """Whether ``user`` may move a record from ``from_status`` to ``to_status`` (``user=None``: the system)."""
+def transition_allowed(user, from_status: str, to_status: str, obj=None) -> bool:
+    """Whether ``user`` may move ``obj`` from ``from_status`` to ``to_status`` (``user=None``: the system)."""
     if to_status not in TRANSITIONS.get(from_status, ()):
         return False
     if user is None:
         return True
+    if not user.is_authenticated or not user.is_active:
+        return False
     if is_reviewer(user):
         return True
-    # An editor: submit, or take a submission back to draft. Never publish, unpublish or send back.
-    return (from_status, to_status) in {(Status.DRAFT, Status.IN_REVIEW), (Status.IN_REVIEW, Status.DRAFT)}
+    # An editor: submit; take their own submission back to draft. Never publish, unpublish, or send back someone
+    # else's submission.
+    if (from_status, to_status) == (Status.DRAFT, Status.IN_REVIEW):
+        return True
+    if (from_status, to_status) == (Status.IN_REVIEW, Status.DRAFT):
+        return obj is not None and submitted_by(obj) == user
+    return False
+
+
+def submitted_by(obj):
+    """Who submitted ``obj`` for its current review (the latest "submit" step), or ``None``."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from editorial.models import WorkflowEvent
+
+    step = (
+        WorkflowEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(obj)),
+            object_id=str(obj.pk),
+            to_status=Status.IN_REVIEW,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    return step.user if step else None
 
 
 def transitions_for(user, obj) -> list[tuple[str, str]]:
@@ -99,5 +128,5 @@ def transitions_for(user, obj) -> list[tuple[str, str]]:
     return [
         (target, transition_label(current, target))
         for target in order
-        if target in allowed and target != current and transition_allowed(user, current, target)
+        if target in allowed and target != current and transition_allowed(user, current, target, obj)
     ]

@@ -26,6 +26,7 @@ from missions.models import (
 from missions.resources import RoadmapActionResource
 from mot_portal.admin import (
     EditorialAdmin,
+    PublishedLockMixin,
     RichTextAdminMixin,
     ServiceAdminMixin,
     StatusActionsMixin,
@@ -198,7 +199,11 @@ class EventParticipationInline(admin.TabularInline):
 
 
 @admin.register(MissionEvent)
-class MissionEventAdmin(TranslationStatusMixin, RichTextAdminMixin, TabbedDjangoJqueryTranslationAdmin):
+class MissionEventAdmin(
+    TranslationStatusMixin, PublishedLockMixin, RichTextAdminMixin, TabbedDjangoJqueryTranslationAdmin
+):
+    publication_parent = "mission"  # a published mission's events are changed by reviewers only
+
     list_display = ["title", "mission", "kind", "start_date", "period_label", "participants_total"]
     list_filter = ["kind"]
     search_fields = ["title_fr", "title_en", "mission__title_fr"]
@@ -232,7 +237,9 @@ class RoadmapActionInline(RichTextAdminMixin, TranslationStackedInline):
 
 
 @admin.register(ThematicGroup)
-class ThematicGroupAdmin(TranslationStatusMixin, TabbedDjangoJqueryTranslationAdmin):
+class ThematicGroupAdmin(TranslationStatusMixin, PublishedLockMixin, TabbedDjangoJqueryTranslationAdmin):
+    publication_parent = "mission"
+
     """Every mission's thematic groups in one list (their translation status); each is also edited on its
     mission's page."""
 
@@ -268,6 +275,7 @@ class RoadmapAdmin(TranslationStatusMixin, RichTextAdminMixin, StatusActionsMixi
 @admin.register(RoadmapAction)
 class RoadmapActionAdmin(
     TranslationStatusMixin,
+    PublishedLockMixin,
     RichTextAdminMixin,
     ServiceImportExportMixin,
     ServiceAdminMixin,
@@ -278,6 +286,7 @@ class RoadmapActionAdmin(
     ``instance_save`` (validated, sanitised)."""
 
     resource_classes = [RoadmapActionResource]
+    publication_parent = "roadmap"  # a published roadmap's actions are changed by reviewers only
     list_display = ["title", "roadmap", "position", "progress", "priority", "horizon", "theme"]
     list_filter = ["roadmap__mission", "progress", "priority", "horizon"]
     search_fields = ["title_fr", "title_en", "roadmap__mission__slug", "roadmap__mission__title_fr"]

@@ -52,7 +52,34 @@ class PreviewMixin:
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', self.page_url(obj), label)
 
 
-class StatusActionsMixin:
+def published_lock(user, record) -> bool:
+    """Whether ``record`` (or the publishable record it belongs to) is published and ``user`` is not a reviewer:
+    then they may read it but not change or delete it (an editor's change would reach the public without review;
+    a reviewer unpublishes it, or sends it back for review, first)."""
+    from editorial.workflow import is_reviewer
+
+    return record is not None and is_published(record) and not is_reviewer(user)
+
+
+class PublishedLockMixin:
+    """Published content is changed and deleted by reviewers only (``publication_parent``: the field naming the
+    publishable record a row belongs to, e.g. a roadmap action's roadmap; empty: the record itself)."""
+
+    publication_parent = ""
+
+    def _publication_record(self, obj):
+        return getattr(obj, self.publication_parent) if obj is not None and self.publication_parent else obj
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and not published_lock(request.user, self._publication_record(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and not published_lock(request.user, self._publication_record(obj))
+
+
+class StatusActionsMixin(PublishedLockMixin):
     """The publication workflow in the admin, the same on the edit form and in the list:
 
     - the edit form shows the record's status, its recent publication steps and one button per transition the
@@ -77,6 +104,9 @@ class StatusActionsMixin:
         try:
             count = status_change_many(objs=list(queryset), status=status, user=request.user)
         except TransitionNotAllowed as exc:
+            from editorial.history import revision_discard
+
+            revision_discard()  # all or none: the records saved before the refusal were rolled back
             self.message_user(request, _("Nothing was changed: %(reason)s") % {"reason": exc}, messages.ERROR)
             return
         self.message_user(request, _("%(count)d record(s) updated.") % {"count": count}, messages.SUCCESS)

@@ -76,7 +76,7 @@ def status_change(*, obj: models.Model, status: str, user=_ACTOR, comment: str =
         raise ValueError(f"{current} → {status} is not a transition")
     if user is _ACTOR:
         user = workflow.current_user()
-    if not workflow.transition_allowed(user, current, status):
+    if not workflow.transition_allowed(user, current, status, obj):
         raise TransitionNotAllowed(
             _("You may not %(transition)s “%(record)s”: only a reviewer can.")
             % {"transition": workflow.transition_label(current, status).lower(), "record": obj}

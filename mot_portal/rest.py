@@ -38,6 +38,14 @@ class IsStaffWithModelPermissionsOrReadOnly(permissions.DjangoModelPermissionsOr
             return False
         return super().has_permission(request, view)
 
+    def has_object_permission(self, request, view, obj) -> bool:
+        """Published content is changed and deleted by reviewers only (editors submit; see editorial.workflow)."""
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        from mot_portal.admin import published_lock
+
+        return not published_lock(request.user, obj)
+
 
 def exception_handler(exc, context):
     """DRF's handler, plus a 409 (not a 500) when a delete would orphan protected records."""

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationTabularInline
 
-from mot_portal.admin import PublicLinkMixin, StatusActionsMixin, TranslationStatusMixin
+from mot_portal.admin import PublicLinkMixin, PublishedLockMixin, StatusActionsMixin, TranslationStatusMixin
 from mot_portal.documents.admin import RenderDocumentsMixin
 from workplan.models import DealTheme, Programme, TransversalTheme, WorkItem
 
@@ -113,7 +113,9 @@ class ProgrammeYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(WorkItem)
-class WorkItemAdmin(TranslationStatusMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+class WorkItemAdmin(TranslationStatusMixin, PublishedLockMixin, PublicLinkMixin, TabbedDjangoJqueryTranslationAdmin):
+    publication_parent = "programme"  # a published programme's items are changed by reviewers only
+
     list_display = ["code", "kind", "short_text", "is_token", "programme"]
     list_filter = [ProgrammeYearFilter, "kind", "is_token", "deal_themes", "transversal_themes"]
     search_fields = ["code", "text_fr", "text_en"]

@@ -52,14 +52,14 @@ def _versions(obj):
 
 
 def test_an_admin_edit_keeps_a_version_with_its_user_and_a_comment_in_the_readers_language(
-    client, staff_editor, catalogue
+    client, staff_reviewer, catalogue
 ):
-    client.force_login(staff_editor)
+    client.force_login(staff_reviewer)
     before = len(_versions(catalogue.care))  # the fixture's publication step
     _admin_edit(client, catalogue.care, title_en="Cross-border health centre (2)", **{"TOWNS-0-DELETE": "on"})
     version = _versions(catalogue.care)[0]
     assert len(_versions(catalogue.care)) == before + 1
-    assert version.revision.user == staff_editor
+    assert version.revision.user == staff_reviewer
     assert version.field_dict["title_en"] == "Cross-border health centre (2)"
     # The factsheet's rows are kept with it: the one deleted is gone, the other is there.
     rows = version.revision.version_set.filter(content_type__model="factsheettown")
@@ -74,13 +74,13 @@ def test_an_admin_edit_keeps_a_version_with_its_user_and_a_comment_in_the_reader
     assert "Deleted town taking part" in english
 
 
-def test_an_api_write_keeps_a_version_with_the_clients_user(catalogue, staff_editor):
+def test_an_api_write_keeps_a_version_with_the_clients_user(catalogue, staff_reviewer):
     api = APIClient()
-    api.force_authenticate(staff_editor)
+    api.force_authenticate(staff_reviewer)
     response = api.patch(f"/api/v1/factsheets/{catalogue.care.slug}/", {"title_en": "Health centre"}, format="json")
     assert response.status_code == 200, response.content
     version = _versions(catalogue.care)[0]
-    assert version.revision.user == staff_editor
+    assert version.revision.user == staff_reviewer
     assert json.loads(version.revision.comment) == [{"api": {"method": "PATCH"}}]
     assert version.field_dict["title_en"] == "Health centre"
 
@@ -95,8 +95,8 @@ def test_reads_and_refused_writes_keep_no_version(client, catalogue, staff_viewe
     assert Version.objects.count() == before
 
 
-def test_the_differences_show_both_languages_readable_and_escaped(client, staff_editor, catalogue):
-    client.force_login(staff_editor)
+def test_the_differences_show_both_languages_readable_and_escaped(client, staff_reviewer, catalogue):
+    client.force_login(staff_reviewer)
     _admin_edit(client, catalogue.care, title_fr="Maison de santé")
     _admin_edit(
         client,
@@ -126,7 +126,7 @@ def test_the_differences_show_both_languages_readable_and_escaped(client, staff_
 
 
 def test_restoring_a_version_goes_through_the_service_and_refreshes_the_page_and_the_pdf(
-    client, staff_editor, catalogue, tasks, settings
+    client, staff_reviewer, catalogue, tasks, settings
 ):
     from mot_portal.documents.models import StoredDocument
     from tests.documents import pdf_text, store
@@ -134,7 +134,7 @@ def test_restoring_a_version_goes_through_the_service_and_refreshes_the_page_and
     settings.PAGE_CACHE_SECONDS = settings.PART_CACHE_SECONDS = 600
     care = catalogue.care
     store(("factsheet", care.pk))
-    client.force_login(staff_editor)
+    client.force_login(staff_reviewer)
     with tasks():
         _admin_edit(client, care, title_fr="Maison de santé transfrontalière")  # the version to come back to
     with tasks():
@@ -177,7 +177,7 @@ def test_restoring_a_version_goes_through_the_service_and_refreshes_the_page_and
     assert "Réduire les distances vers les hôpitaux." in pdf_text("factsheet", care.pk, "fr")
     # The restore is a version of its own, with its user and comment.
     restored = _versions(care)[0]
-    assert restored.revision.user == staff_editor
+    assert restored.revision.user == staff_reviewer
     assert json.loads(restored.revision.comment)[0]["restored"]["version"] == earlier.pk
     assert "Restored the version of" in client.get(_history_url(care).replace("/fr/", "/en/")).content.decode()
 
@@ -200,8 +200,8 @@ def test_restore_keeps_the_current_publication_status(catalogue, staff_reviewer)
     assert (draft.title_fr, draft.status) == ("Première", Status.PUBLISHED)
 
 
-def test_who_may_read_and_restore(client, catalogue, staff_editor, staff_viewer):
-    client.force_login(staff_editor)
+def test_who_may_read_and_restore(client, catalogue, staff_reviewer, staff_viewer):
+    client.force_login(staff_reviewer)
     _admin_edit(client, catalogue.care, title_fr="Un")
     _admin_edit(client, catalogue.care, title_fr="Deux")
     latest, earlier = _versions(catalogue.care)[:2]

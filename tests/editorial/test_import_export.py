@@ -142,8 +142,10 @@ def test_partners_and_areas_round_trip(client, staff_editor, catalogue, url):
 # --- Create and update --------------------------------------------------------------------------------------------
 
 
-def test_an_import_creates_a_draft_and_updates_keeping_the_status_through_the_services(client, staff_editor, catalogue):
-    client.force_login(staff_editor)
+def test_an_import_creates_a_draft_and_updates_keeping_the_status_through_the_services(
+    client, staff_reviewer, catalogue
+):
+    client.force_login(staff_reviewer)
     rows = [new_row(catalogue, summary_fr='<p>Résumé<script>alert("x")</script> <strong>gras</strong></p>')]
     page = dry_run(client, csv_file(rows, name="nouvelles.csv"))
     assert [row.import_type for row in page.context["result"].rows] == ["new"]
@@ -184,7 +186,7 @@ def test_an_import_creates_a_draft_and_updates_keeping_the_status_through_the_se
     if reversion.is_registered(Factsheet):  # the models are registered by the history work (issue 14 §3)
         version = Version.objects.get_for_object(updated).first()
         assert version.revision.comment == "Imported from fiches.csv"
-        assert version.revision.user == staff_editor
+        assert version.revision.user == staff_reviewer
 
 
 @pytest.fixture

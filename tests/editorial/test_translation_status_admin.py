@@ -101,11 +101,11 @@ def test_the_edit_form_names_the_fields_shown_in_french(client, content, staff_e
     assert "Not translated" not in html
 
 
-def test_the_edit_form_block_of_an_activity_line(client, content, staff_editor):
+def test_the_edit_form_block_of_an_activity_line(client, content, staff_reviewer):
     from workplan.models import WorkItem
 
     line = WorkItem.objects.filter(translation_status.missing_q(WorkItem)).first()
-    client.force_login(staff_editor)
+    client.force_login(staff_reviewer)
     html = client.get(admin_url(WorkItem, "change", line.pk)).content.decode()
     assert html.index("English fields shown in French") < html.index('id="id_text_fr"')  # first thing on the form
     assert '<ul class="english-fallbacks"><li>Text</li></ul>' in html

@@ -118,9 +118,8 @@ def _buttons(page) -> list[str]:
 def test_edit_form_buttons_by_role(client, factsheet, staff_editor, staff_reviewer, staff_viewer):
     client.force_login(staff_editor)
     assert _buttons(client.get(CHANGE.format(factsheet.pk))) == ["in_review"]
-    factsheet.status = Status.IN_REVIEW
-    factsheet.save()
-    assert _buttons(client.get(CHANGE.format(factsheet.pk))) == ["draft"]  # take the submission back
+    status_change(obj=factsheet, status=Status.IN_REVIEW, user=staff_editor)
+    assert _buttons(client.get(CHANGE.format(factsheet.pk))) == ["draft"]  # take their own submission back
     client.force_login(staff_reviewer)
     page = client.get(CHANGE.format(factsheet.pk))
     assert _buttons(page) == ["draft", "published"]

@@ -83,13 +83,13 @@ def test_roadmap_versions_move_through_the_status_actions(client, staff_reviewer
     assert 'name="roadmaps-TOTAL_FORMS"' in html
 
 
-def test_staff_edit_a_mission_and_its_events_through_the_service(client, staff_editor, missions):
+def test_staff_edit_a_mission_and_its_events_through_the_service(client, staff_reviewer, missions):
     """The admin writes the mission through mission_update (its years kept, its relations set) and its inline
     rows in the same transaction; the roadmap versions' publication stays with the status actions."""
     from missions.models import MissionEvent
     from tests.admin_forms import admin_form_data, inline_prefix
 
-    client.force_login(staff_editor)
+    client.force_login(staff_reviewer)
     url = f"/en/admin/missions/mission/{missions.bare.pk}/change/"
     page = client.get(url)
     data = admin_form_data(page)

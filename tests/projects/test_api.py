@@ -235,8 +235,8 @@ def test_editor_orders_a_booklet(api, catalogue, staff_editor):
         ({"partners": [{"partner": "hopital-mons"}]}, ("partners", "role")),
     ],
 )
-def test_a_patch_with_half_a_row_is_a_field_error_and_changes_nothing(api, catalogue, staff_editor, rows, field):
-    api.force_authenticate(staff_editor)
+def test_a_patch_with_half_a_row_is_a_field_error_and_changes_nothing(api, catalogue, staff_reviewer, rows, field):
+    api.force_authenticate(staff_reviewer)
     before = list(catalogue.care.town_roles.values_list("town__insee_code", "role"))
     response = api.patch(f"/api/v1/factsheets/{catalogue.care.slug}/", rows, format="json")
     assert response.status_code == 400, response.content
@@ -246,8 +246,8 @@ def test_a_patch_with_half_a_row_is_a_field_error_and_changes_nothing(api, catal
     assert catalogue.care.partner_roles.count() == 1
 
 
-def test_a_patch_with_whole_rows_still_replaces_them(api, catalogue, staff_editor):
-    api.force_authenticate(staff_editor)
+def test_a_patch_with_whole_rows_still_replaces_them(api, catalogue, staff_reviewer):
+    api.force_authenticate(staff_reviewer)
     town = catalogue.towns[2].insee_code
     payload = {"towns": [{"insee_code": town, "role": ""}], "partners": []}
     response = api.patch(f"/api/v1/factsheets/{catalogue.care.slug}/", payload, format="json")

@@ -26,8 +26,8 @@ def test_admin_lists(client, staff_editor, programme, path):
     assert client.get(path).status_code == 200
 
 
-def test_programme_and_node_pages_edit_the_tree(client, staff_editor, programme):
-    client.force_login(staff_editor)
+def test_programme_and_node_pages_edit_the_tree(client, staff_reviewer, programme):
+    client.force_login(staff_reviewer)
     html = client.get(f"/en/admin/workplan/programme/{programme.pk}/change/").content.decode()
     # The programme's axes, and only they, are the rows of its inline, in order.
     axes = list(programme.items.filter(kind="axis").order_by("position"))
@@ -65,9 +65,9 @@ def inline_data(prefix: str, rows: list[dict], initial: int = 0) -> dict:
     return data
 
 
-def test_staff_add_a_line_under_an_action_through_the_inline(client, staff_editor, programme):
+def test_staff_add_a_line_under_an_action_through_the_inline(client, staff_reviewer, programme):
     node = WorkItem.objects.get(code="3.2.1", kind="action")  # an action with no line yet
-    client.force_login(staff_editor)
+    client.force_login(staff_reviewer)
     page = client.get(f"/en/admin/workplan/workitem/{node.pk}/change/")
     prefix = page.context["inline_admin_formsets"][0].formset.prefix
     data = {
