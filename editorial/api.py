@@ -8,11 +8,14 @@ from rest_framework import serializers
 
 from editorial.citations import citations_text, date_display
 from editorial.models import Source
+from mot_portal.rest import UriField
 
 
 class SourceSerializer(serializers.ModelSerializer):
     date_display = serializers.SerializerMethodField(help_text="The date as precise as the document gives it.")
     note = serializers.CharField(read_only=True, help_text="Public note, in the requested language.")
+    # An accented address (a Wikipedia page) is given as a valid URI, percent-encoded (the schema's format: uri).
+    url = UriField(read_only=True, allow_blank=True, help_text="Address of the document, when it has one.")
 
     class Meta:
         model = Source

@@ -147,7 +147,7 @@ def revision_discard() -> None:
 
 
 class HistoryMiddleware:
-    """One revision for each write request of the admin and the API, in one transaction, with the request's
+    """One revision for each write request of the admin and the API, with the request's
     user; the comment is the admin's change message (set when the admin logs the change, ``LogEntry``), the
     publication step's (``status_change``), or "changed through the API"."""
 
@@ -158,7 +158,10 @@ class HistoryMiddleware:
         if not request_makes_revision(request):
             return self.get_response(request)
         try:
-            with reversion.create_revision():
+            # Not one transaction around the whole request (atomic=False): the views keep their own transactions,
+            # so what they hand over after commit (PDFs queued, the broker's answer) happens before they answer;
+            # the revision is saved at the end, unless the request was refused or rolled back (below).
+            with reversion.create_revision(atomic=False):
                 response = self.get_response(request)
                 if response.status_code >= 400 or getattr(request, "_history_discard", False):
                     # Refused (403, 400…) or rolled back: what the versions hold was never written.

@@ -55,11 +55,11 @@ def test_a_url_is_given_as_an_rfc_3986_uri(url, uri):
 
 
 @pytest.mark.django_db
-def test_a_website_typed_in_the_admin_or_sent_to_the_api_is_read_back_as_a_uri(catalogue, staff_editor):  # noqa: F811
+def test_a_website_typed_in_the_admin_or_sent_to_the_api_is_read_back_as_a_uri(catalogue, staff_reviewer):  # noqa: F811
     Factsheet.objects.filter(pk=catalogue.care.pk).update(website="https://exémple.fr/santé")  # as the admin stores
     api = APIClient()
     assert api.get("/api/v1/factsheets/maison-de-sante/").json()["website"] == "https://xn--exmple-cva.fr/sant%C3%A9"
-    api.force_authenticate(staff_editor)
+    api.force_authenticate(staff_reviewer)
     response = api.patch("/api/v1/factsheets/covoiturage/", {"website": "https://exemple.fr/é"}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["website"] == "https://exemple.fr/%C3%A9"

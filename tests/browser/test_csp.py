@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 REDOCLY_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
 
 
-def test_no_csp_violation_on_public_pages_api_docs_and_admin(live_server, browser, missions, staff_editor):
+def test_no_csp_violation_on_public_pages_api_docs_and_admin(live_server, browser, missions, staff_reviewer):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
     page = context.new_page()
     outside = []
@@ -52,8 +52,8 @@ def test_no_csp_violation_on_public_pages_api_docs_and_admin(live_server, browse
         page.goto(f"{live_server.url}{path}")
         page.wait_for_selector(ready, timeout=20_000)
         page.wait_for_load_state("networkidle")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "a-long-test-password-1")
+    page.fill("#id_username", "reviewer")  # the factsheet is published: reviewers edit it
+    page.fill("#id_password", "a-long-test-password-3")
     page.click("input[type=submit]")
     page.goto(f"{live_server.url}/en/admin/projects/factsheet/{missions.care.pk}/change/")
     page.wait_for_selector(".ui-tabs-nav", timeout=20_000)  # modeltranslation's tabs: jQuery UI ran

@@ -187,8 +187,8 @@ def test_every_rich_text_field_in_every_language_gets_the_editor(admin_user):
 
 
 @pytest.mark.django_db
-def test_the_factsheet_change_form_renders_the_editor_for_every_rich_field(client, staff_editor, missions):
-    client.force_login(staff_editor)
+def test_the_factsheet_change_form_renders_the_editor_for_every_rich_field(client, staff_reviewer, missions):
+    client.force_login(staff_reviewer)
     html = client.get(f"/fr/admin/projects/factsheet/{missions.care.pk}/change/").content.decode()
     for field in Factsheet.RICH_TEXT_FIELDS:
         for code in LANGUAGES:
@@ -200,8 +200,8 @@ def test_the_factsheet_change_form_renders_the_editor_for_every_rich_field(clien
 
 
 @pytest.mark.django_db
-def test_the_roadmap_form_gives_the_editor_to_its_action_rows(client, staff_editor, missions):
-    client.force_login(staff_editor)
+def test_the_roadmap_form_gives_the_editor_to_its_action_rows(client, staff_reviewer, missions):
+    client.force_login(staff_reviewer)
     html = client.get(f"/fr/admin/missions/roadmap/{missions.roadmap.pk}/change/").content.decode()
     rows = re.findall(r'<textarea name="([\w-]+-\d+-description_(?:fr|en))"[^>]*data-django-prose-editor', html)
     assert len(rows) == 2 * RoadmapAction.objects.filter(roadmap=missions.roadmap).count()
@@ -212,8 +212,8 @@ def test_the_roadmap_form_gives_the_editor_to_its_action_rows(client, staff_edit
 
 
 @pytest.mark.django_db
-def test_the_admin_names_what_sanitising_removed(client, staff_editor, missions):
-    client.force_login(staff_editor)
+def test_the_admin_names_what_sanitising_removed(client, staff_reviewer, missions):
+    client.force_login(staff_reviewer)
     url = f"/en/admin/projects/factsheet/{missions.care.pk}/change/"
     data = admin_form_data(client.get(url))
     data["summary_fr"] = (
@@ -248,8 +248,8 @@ def test_the_warning_names_the_inline_row(client, staff_editor, missions):
 
 
 @pytest.mark.django_db
-def test_no_warning_when_nothing_is_removed(client, staff_editor, missions):
-    client.force_login(staff_editor)
+def test_no_warning_when_nothing_is_removed(client, staff_reviewer, missions):
+    client.force_login(staff_reviewer)
     url = f"/en/admin/projects/factsheet/{missions.care.pk}/change/"
     data = admin_form_data(client.get(url))
     data["summary_fr"] = '<p>Un <a href="https://example.org/" rel="nofollow">lien</a></p><p>R&amp;D</p>'
@@ -282,7 +282,7 @@ def _photo():
 
 
 @pytest.mark.django_db
-def test_the_photo_shows_as_a_thumbnail_with_its_caption_and_credit(client, staff_editor, catalogue, media_root):
+def test_the_photo_shows_as_a_thumbnail_with_its_caption_and_credit(client, staff_reviewer, catalogue, media_root):
     factsheet = Factsheet.objects.get(pk=catalogue.care.pk)
     factsheet = factsheet_update(
         factsheet=factsheet,
@@ -294,7 +294,7 @@ def test_the_photo_shows_as_a_thumbnail_with_its_caption_and_credit(client, staf
         },
     )
     assert factsheet.photo_resized
-    client.force_login(staff_editor)
+    client.force_login(staff_reviewer)
     html = client.get(f"/fr/admin/projects/factsheet/{factsheet.pk}/change/").content.decode()
     preview = re.search(r'<div class="photo-preview".*?</div>', html, re.DOTALL).group(0)
     assert f'src="{factsheet.photo_resized.url}"' in preview  # the resized copy, not the original
