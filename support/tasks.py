@@ -15,18 +15,20 @@ logger = logging.getLogger(__name__)
 MAIL_ERRORS = (smtplib.SMTPException, OSError, *TRANSIENT_ERRORS)
 
 
-@shared_task(
-    name="support.send_request_emails",
-    ignore_result=True,
-    acks_late=True,
-    autoretry_for=MAIL_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=1800,
-    retry_jitter=True,
-    max_retries=6,
-    soft_time_limit=60,
-    time_limit=90,
-)
+# How an e-mail task retries (the support requests' and the editorial workflow's): backing off up to 30 minutes.
+MAIL_TASK_OPTIONS = {
+    "ignore_result": True,
+    "autoretry_for": MAIL_ERRORS,
+    "retry_backoff": 30,
+    "retry_backoff_max": 1800,
+    "retry_jitter": True,
+    "max_retries": 6,
+    "soft_time_limit": 60,
+    "time_limit": 90,
+}
+
+
+@shared_task(name="support.send_request_emails", acks_late=True, **MAIL_TASK_OPTIONS)
 def send_support_request_emails(request_id: int) -> dict | None:
     """The acknowledgement and the staff notification of one request (each sent once; quiet if it is gone)."""
     from support.request_services import support_request_emails_send
